@@ -1,0 +1,187 @@
+"""Find the checkable details of a sentence: numbers, dates, times, durations, money, names, quotes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from align.model import DetailKind
+
+
+@dataclass(frozen=True)
+class Detail:
+    """A detail found in a sentence: offsets are into the sentence's text; `value` is normalised."""
+
+    kind: DetailKind
+    start: int
+    end: int
+    text: str
+    value: str
+
+
+_MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("december", "dec"),
+        ]
+    )
+    for m in names
+}
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fifteen": 15,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "a hundred": 100,
+    "dozen": 12, "a dozen": 12, "an": 1, "a": 1, "half an": 0.5, "half a": 0.5,
+}
+_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+# Vague amounts: they agree with any figure of their order of magnitude, and with each other only.
+_VAGUE = {"dozens": "dozens", "hundreds": "hundreds", "thousands": "thousands", "millions": "millions",
+          "billions": "billions", "several": "several"}
+
+_WORD = "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True))
+_FIGURE = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|(?:{_WORD}))(?:\s+(?:{'|'.join(_SCALES)}))?"
+_APPROX = r"(?:(?:just\s+|a\s+little\s+)?(?:over|under|more\s+than|less\s+than|about|around|nearly|almost|roughly|some|up\s+to|at\s+least)\s+)?"
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_UNITS = {"second": 1 / 60, "minute": 1, "min": 1, "hour": 60, "day": 1440, "week": 10080,
+          "month": 43200, "year": 525600}
+
+_PATTERNS: list[tuple[DetailKind, re.Pattern[str]]] = [
+    ("money", re.compile(rf"(?:[$€£]\s?{_FIGURE}|{_FIGURE}\s+(?:dollars|euros|pounds|rubles|roubles))\b", re.I)),
+    ("percent", re.compile(rf"{_FIGURE}\s?(?:%|percent\b|per\s+cent\b)", re.I)),
+    ("duration", re.compile(rf"\b{_APPROX}{_FIGURE}[\s-]+(?:seconds?|minutes?|mins?|hours?|days?|weeks?|months?|years?)\b", re.I)),
+    ("time", re.compile(r"\b(?:\d{1,2}:\d{2}\s?(?:[ap]\.?m\.?)?|\d{1,2}\s?[ap]\.m\.|\d{1,2}\s?[ap]m\b|midnight|noon)(?:\s?(?:CET|GMT|UTC|EST|EDT|ET|PT|MSK))?", re.I)),
+    ("date", re.compile(rf"\b(?:(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH})\.?(?:,?\s+\d{{4}})?|(?:{_MONTH})\.?\s+\d{{4}}|(?:1[89]|20)\d\d)\b", re.I)),
+    ("weekday", re.compile(rf"\b(?:{'|'.join(_WEEKDAYS)})\b", re.I)),
+    ("number", re.compile(rf"\b{_APPROX}(?:{_FIGURE}|{'|'.join(_VAGUE)})\b(?!\s*(?:st|nd|rd|th)\b)", re.I)),
+]
+
+_QUOTE = re.compile(r"[“\"]([^”\"]{2,}?)[”\"]")
+_NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|none|nobody|nothing|without|cannot)\b|\w+n[’']t\b", re.I)
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:[-’'][A-Z]?[a-z]+)?\b")
+# Capitalised words that are not names of people or places worth comparing.
+_NOT_NAMES = frozenset(
+    "the a an and but or if in on at of for to from by with as after before during while when "
+    "this that these those there then it its he she they we you i his her their our my your "
+    "according president prime minister secretary spokesman spokeswoman spokesperson adviser "
+    "minister senator sen rep gov mr mrs ms dr however meanwhile also earlier later "
+    "otherwise following speaking although moreover furthermore still even just only "
+    "press foreign policy federation state states united white house senior official officials".split()
+    + list(_MONTHS)
+    + list(_WEEKDAYS)
+)
+
+
+def extract(text: str) -> tuple[Detail, ...]:
+    """All details of a sentence, earlier kinds in `_PATTERNS` winning where they overlap."""
+    found: list[Detail] = []
+    taken = [False] * len(text)
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if any(taken[start:end]):
+                continue
+            value = _normalise(kind, match.group())
+            if value is None:
+                continue
+            found.append(Detail(kind, start, end, match.group(), value))
+            taken[start:end] = [True] * (end - start)
+    for match in _QUOTE.finditer(text):
+        found.append(Detail("quote", match.start(1), match.end(1), match.group(1), match.group(1).lower()))
+    for match in _NEGATION.finditer(text):
+        found.append(Detail("negation", match.start(), match.end(), match.group(), "not"))
+    for match in _NAME.finditer(text):
+        word = match.group()
+        if word.lower() in _NOT_NAMES or any(taken[match.start() : match.end()]):
+            continue
+        value = re.sub(r"[’']s$", "", word.lower())
+        found.append(Detail("name", match.start(), match.end(), word, value))
+    return tuple(sorted(found, key=lambda d: (d.start, d.kind)))
+
+
+def _normalise(kind: DetailKind, text: str) -> str | None:
+    lowered = re.sub(r"\s+", " ", text.lower()).strip()
+    if kind == "weekday":
+        return lowered
+    if kind == "date":
+        return _date_value(lowered)
+    if kind == "time":
+        return _time_value(lowered)
+    if kind == "duration":
+        return _duration_value(lowered)
+    qualifier, amount = _split_approx(lowered)
+    number = _number_value(amount)
+    if number is None:
+        return _VAGUE.get(amount) if kind == "number" else None
+    if kind == "number" and amount in ("a", "an", "one", "two", "half a", "half an"):
+        return None  # "a", "one of", "the two leaders": words, not figures worth checking
+    return qualifier + _format(number)
+
+
+def _split_approx(text: str) -> tuple[str, str]:
+    match = re.match(_APPROX, text)
+    words = match.group().split() if match else []
+    rest = text[match.end():] if match else text
+    qualifier = ""
+    if words and words[-1] in ("over", "than") and words[-2:-1] != ["less"]:
+        qualifier = ">"
+    elif words and (words[-1] == "under" or words[-2:] == ["less", "than"]):
+        qualifier = "<"
+    return qualifier, rest.strip(" $€£%").replace("percent", "").replace("per cent", "").strip()
+
+
+def _number_value(text: str) -> float | None:
+    text = re.sub(r"\s+(dollars|euros|pounds|rubles|roubles)$", "", text)
+    scale = 1.0
+    for word, factor in _SCALES.items():
+        if text.endswith(" " + word):
+            scale, text = factor, text[: -len(word) - 1]
+    if text in _NUMBER_WORDS:
+        return _NUMBER_WORDS[text] * scale
+    try:
+        return float(text.replace(",", "")) * scale
+    except ValueError:
+        return None
+
+
+def _format(number: float) -> str:
+    return str(int(number)) if number == int(number) else f"{number:g}"
+
+
+def _date_value(text: str) -> str | None:
+    year = re.search(r"\b(1[89]|20)\d\d\b", text)
+    month = next((n for m, n in _MONTHS.items() if re.search(rf"\b{m}\b", text)), None)
+    day = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b(?!\d)", text.replace(year.group(), "") if year else text)
+    parts = [year.group() if year else "", f"{month:02d}" if month else "", f"{int(day.group(1)):02d}" if day and month else ""]
+    return "-".join(parts).strip("-") or None
+
+
+def _time_value(text: str) -> str | None:
+    if "midnight" in text:
+        return "00:00"
+    if "noon" in text:
+        return "12:00"
+    match = re.match(r"(\d{1,2})(?::(\d{2}))?\s?([ap])?", text)
+    if not match:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    if match.group(3) == "p" and hour < 12:
+        hour += 12
+    if match.group(3) == "a" and hour == 12:
+        hour = 0
+    return f"{hour:02d}:{minute:02d}"
+
+
+def _duration_value(text: str) -> str | None:
+    unit = re.search(r"(second|minute|min|hour|day|week|month|year)s?\b", text)
+    if not unit:
+        return None
+    qualifier, amount = _split_approx(text[: unit.start()].strip(" -"))
+    number = _number_value(amount)
+    if number is None:
+        return None
+    return f"{qualifier}{_format(number * _UNITS[unit.group(1)])}min"

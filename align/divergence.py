@@ -1,0 +1,149 @@
+"""Compare the details of a group's members, article against article, and type each difference."""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+from rapidfuzz import fuzz
+
+from align.details import Detail
+from align.model import Divergence, DivergenceType, Group, Member, Sentence, Span
+
+_VALUE_KINDS = ("number", "date", "weekday", "time", "duration", "money", "percent")
+_VAGUE_FLOOR = {"dozens": 24, "hundreds": 200, "thousands": 2000, "millions": 2e6,
+                "billions": 2e9, "several": 2}
+_NAME_SIMILARITY = 75  # "Ushakov"/"Oshakov" score 86, "Psaki"/"Saki" 89, "Zaki"/"Psaki" 67
+_QUOTE_SAME = 90
+_QUOTE_PRESENT = 85  # a quote whose words the other side says unquoted is not missing there
+# What turns a place into its people or a noun into its plural: not a spelling variant.
+_WORD_ENDINGS = frozenset({"s", "es", "n", "ns", "an", "ans", "ian", "ians", "ese", "i", "is"})
+
+Located = tuple[Member, Detail]
+
+
+def diverge(
+    group: Group, sentences: dict[Member, Sentence], details: dict[Member, tuple[Detail, ...]]
+) -> tuple[Divergence, ...]:
+    """Every divergence between two articles of the group; a split sentence counts as one side."""
+    sides: dict[int, list[Member]] = {}
+    for member in group.members:
+        sides.setdefault(member.article, []).append(member)
+    found: list[Divergence] = []
+    for x, y in combinations(sorted(sides), 2):
+        left = [(m, d) for m in sides[x] for d in details[m]]
+        right = [(m, d) for m in sides[y] for d in details[m]]
+        context = _Context(sides[x], sides[y], sentences)
+        for kind in _VALUE_KINDS:
+            found += _compare_values(_of(left, kind), _of(right, kind), context)
+        found += _compare_names(_of(left, "name"), _of(right, "name"), context)
+        found += _compare_quotes(_of(left, "quote"), _of(right, "quote"), context)
+        found += _compare_negation(_of(left, "negation"), _of(right, "negation"), context)
+    return tuple(found)
+
+
+class _Context:
+    """Turns located details into Divergences between two sides of a group."""
+
+    def __init__(self, left: list[Member], right: list[Member], sentences: dict[Member, Sentence]) -> None:
+        self.first_left, self.first_right, self.sentences = left[0], right[0], sentences
+        self.left_text = " ".join(sentences[m].text for m in left).lower()
+        self.right_text = " ".join(sentences[m].text for m in right).lower()
+
+    def span(self, item: Located | None) -> Span | None:
+        if item is None:
+            return None
+        member, detail = item
+        offset = self.sentences[member].start
+        return Span(member, offset + detail.start, offset + detail.end, detail.text)
+
+    def make(self, kind_type: DivergenceType, left: Located | None, right: Located | None) -> Divergence:
+        return Divergence(
+            kind=left[1].kind if left else right[1].kind,  # type: ignore[index]
+            type=kind_type,
+            a=left[0] if left else self.first_left,
+            b=right[0] if right else self.first_right,
+            a_span=self.span(left),
+            b_span=self.span(right),
+        )
+
+
+def _of(items: list[Located], kind: str) -> list[Located]:
+    return [item for item in items if item[1].kind == kind]
+
+
+def _agree(a: str, b: str) -> bool:
+    """Whether two normalised values can describe the same fact."""
+    if a == b:
+        return True
+    if "-" in a or "-" in b or ":" in a:  # dates by their parts; "12-30" agrees with "2021-12-30"
+        return a.endswith(b) or b.endswith(a) or a.startswith(b) or b.startswith(a)
+    if a in _VAGUE_FLOOR or b in _VAGUE_FLOOR:
+        vague, exact = (a, b) if a in _VAGUE_FLOOR else (b, a)
+        try:
+            return float(exact.lstrip("<>").removesuffix("min")) >= _VAGUE_FLOOR[vague]
+        except ValueError:
+            return False
+    # "more than 100,000" agrees with "100,000": the figure is the same, only hedged.
+    return a.lstrip("<>") == b.lstrip("<>")
+
+
+def _compare_values(left: list[Located], right: list[Located], context: _Context) -> list[Divergence]:
+    unmatched_left = [l for l in left if not any(_agree(l[1].value, r[1].value) for r in right)]
+    unmatched_right = [r for r in right if not any(_agree(l[1].value, r[1].value) for l in left)]
+    found = [context.make("conflict", l, r) for l, r in zip(unmatched_left, unmatched_right)]
+    rest_left = unmatched_left[len(unmatched_right):]
+    rest_right = unmatched_right[len(unmatched_left):]
+    found += [context.make("missing", l, None) for l in rest_left]
+    found += [context.make("missing", None, r) for r in rest_right]
+    return found
+
+
+def _compare_names(left: list[Located], right: list[Located], context: _Context) -> list[Divergence]:
+    """Only spelling variants: a name on one side only is too often a paraphrase to flag."""
+    right_values = {d.value for _, d in right}
+    found: list[Divergence] = []
+    paired: set[str] = set()
+    for l in left:
+        if l[1].value in right_values or l[1].value in paired:
+            continue
+        best = max(right, key=lambda r: fuzz.ratio(l[1].value, r[1].value), default=None)
+        if best and _spelling_variant(l[1].value, best[1].value):
+            paired.add(l[1].value)
+            found.append(context.make("variant", l, best))
+    return found
+
+
+def _spelling_variant(a: str, b: str) -> bool:
+    """"Ushakov"/"Oshakov" are; "Russia"/"Russian" and "Leader"/"Leaders" are not."""
+    short, long = sorted((a, b), key=len)
+    stem = short.rstrip("ae")
+    if long.startswith(stem) and long[len(stem):] in _WORD_ENDINGS:
+        return False
+    return fuzz.ratio(a, b) >= _NAME_SIMILARITY
+
+
+def _compare_quotes(left: list[Located], right: list[Located], context: _Context) -> list[Divergence]:
+    """Quoted words that differ, or that one side quotes and the other does not say at all."""
+    found: list[Divergence] = []
+    for l in left:
+        best = max(right, key=lambda r: fuzz.ratio(l[1].value, r[1].value), default=None)
+        if best and fuzz.ratio(l[1].value, best[1].value) >= _QUOTE_SAME:
+            continue
+        if fuzz.partial_ratio(l[1].value, context.right_text) >= _QUOTE_PRESENT:
+            continue
+        found.append(context.make("conflict", l, best) if best else context.make("missing", l, None))
+    for r in right:
+        if any(fuzz.ratio(l[1].value, r[1].value) >= _QUOTE_SAME for l in left):
+            continue
+        if left or fuzz.partial_ratio(r[1].value, context.left_text) >= _QUOTE_PRESENT:
+            continue
+        found.append(context.make("missing", None, r))
+    return found
+
+
+def _compare_negation(left: list[Located], right: list[Located], context: _Context) -> list[Divergence]:
+    if left and not right:
+        return [context.make("conflict", left[0], None)]
+    if right and not left:
+        return [context.make("conflict", None, right[0])]
+    return []

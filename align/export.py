@@ -1,0 +1,176 @@
+"""Alignment -> JSON, CSV and Markdown text, and an atomic writer for any of them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from align.model import Alignment, DiffnewsError, Divergence, Member, Pair, Span
+
+SCHEMA = "diffnews/1"
+FORMATS = ("json", "csv", "md")
+
+
+def render(alignment: Alignment, fmt: str) -> str:
+    """The alignment as text in `fmt` (one of FORMATS)."""
+    if fmt == "json":
+        return to_json(alignment)
+    if fmt == "csv":
+        return to_csv(alignment)
+    if fmt == "md":
+        return to_markdown(alignment)
+    raise DiffnewsError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+
+
+def to_dict(alignment: Alignment) -> dict[str, Any]:
+    """The documented `diffnews/1` structure (see README)."""
+    return {
+        "schema": SCHEMA,
+        "model": alignment.model,
+        "threshold": alignment.threshold,
+        "articles": [
+            {
+                "id": n,
+                "name": article.name,
+                "source": article.source,
+                "text": article.text,
+                "sentences": [
+                    {
+                        "index": s.index, "start": s.start, "end": s.end, "text": s.text,
+                        "paragraph": s.paragraph, "boilerplate": s.boilerplate,
+                    }
+                    for s in article.sentences
+                ],
+            }
+            for n, article in enumerate(alignment.articles)
+        ],
+        "groups": [
+            {
+                "id": g.id,
+                "score": g.score,
+                "members": [_member(m) for m in g.members],
+                "pairs": [_pair(p) for p in g.pairs],
+                "divergences": [_divergence(d) for d in g.divergences],
+            }
+            for g in alignment.groups
+        ],
+        "unaligned": [_member(m) for m in alignment.unaligned()],
+    }
+
+
+def to_json(alignment: Alignment) -> str:
+    return json.dumps(to_dict(alignment), ensure_ascii=False, indent=2) + "\n"
+
+
+def to_csv(alignment: Alignment) -> str:
+    """One row per aligned pair of sentences, with both texts, the scores and the divergences."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([
+        "group", "score", "cosine", "lexical", "article_a", "sentence_a", "text_a",
+        "article_b", "sentence_b", "text_b", "divergences",
+    ])
+    for g in alignment.groups:
+        for pair in g.pairs:
+            divergences = [d for d in g.divergences if {d.a, d.b} & {pair.a, pair.b} and
+                           {d.a.article, d.b.article} == {pair.a.article, pair.b.article}]
+            writer.writerow([_cell(v) for v in (
+                g.id, pair.score, pair.cosine, pair.lexical,
+                alignment.articles[pair.a.article].name, pair.a.sentence, alignment.sentence(pair.a).text,
+                alignment.articles[pair.b.article].name, pair.b.sentence, alignment.sentence(pair.b).text,
+                "; ".join(f"{d.type}: {d.label()}" for d in divergences),
+            )])
+    return out.getvalue()
+
+
+def to_markdown(alignment: Alignment) -> str:
+    """A heading and a table per group, then each article's unaligned sentences."""
+    names = [a.name for a in alignment.articles]
+    lines = [f"# diffnews: {len(names)} articles, {len(alignment.groups)} aligned groups", ""]
+    lines += [f"- **{n}**: {_md(name)} ({_md(a.source)})" for n, (name, a) in
+              enumerate(zip(names, alignment.articles))]
+    lines.append("")
+    for g in alignment.groups:
+        lines += [f"## Group {g.id} (score {g.score:.2f})", "", "| article | sentence |", "|---|---|"]
+        lines += [f"| {_md(names[m.article])} | {_md(alignment.sentence(m).text)} |" for m in g.members]
+        if g.divergences:
+            lines += ["", "Divergences:", ""]
+            lines += [f"- {d.type}: {_md(d.label())} ({_md(names[d.a.article])} / {_md(names[d.b.article])})"
+                      for d in g.divergences]
+        lines.append("")
+    lines += ["## Unaligned sentences", ""]
+    for m in alignment.unaligned():
+        lines.append(f"- {_md(names[m.article])}: {_md(alignment.sentence(m).text)}")
+    return "\n".join(lines) + "\n"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` so that a failure leaves the old file or none, never half a file."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise DiffnewsError(f"{path}: cannot write ({error.strerror or error})") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, _mode_for(path))
+        os.replace(temporary, path)
+    except BaseException as error:
+        Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise DiffnewsError(f"{path}: cannot write ({error.strerror or error})") from None
+        raise
+
+
+def _mode_for(path: Path) -> int:
+    """An existing file keeps its mode; a new one gets what the umask allows, as open() would."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _member(m: Member) -> dict[str, int]:
+    return {"article": m.article, "sentence": m.sentence}
+
+
+def _pair(p: Pair) -> dict[str, Any]:
+    return {"a": _member(p.a), "b": _member(p.b), "score": p.score, "cosine": p.cosine, "lexical": p.lexical}
+
+
+def _span(span: Span | None) -> dict[str, Any] | None:
+    if span is None:
+        return None
+    return {"start": span.start, "end": span.end, "text": span.text}
+
+
+def _divergence(d: Divergence) -> dict[str, Any]:
+    return {"kind": d.kind, "type": d.type, "a": _member(d.a), "b": _member(d.b),
+            "a_span": _span(d.a_span), "b_span": _span(d.b_span)}
+
+
+def _cell(value: object) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    text = str(value)
+    if isinstance(value, str) and text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()<>#|!~])")
+
+
+def _md(text: str) -> str:
+    """Article text as literal Markdown: specials escaped, line breaks folded."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))

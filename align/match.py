@@ -1,0 +1,214 @@
+"""Score every sentence pair of every article pair, then group the pairs that say the same thing.
+
+Matching is order-free: articles on one event reorder facts freely. A sentence may join one
+sentence of another article, or two when that article split or merged the statement.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from align.details import Detail
+from align.model import Article, Group, Member, Pair
+
+# Weights of the combined score: meaning first, wording second, and the checkable details
+# (a shared figure is strong evidence; two different days are two different events).
+COSINE_WEIGHT = 0.5
+LEXICAL_WEIGHT = 0.5
+SHARED_DETAIL_BONUS = 0.04
+TEMPORAL_CONFLICT_PENALTY = 0.12
+# Hubness correction: a sentence that resembles many sentences of the other article (a generic
+# line on the shared topic) loses this share of how far its best HUB_NEIGHBOURS stand above the pair's mean.
+HUB_PENALTY = 0.25
+HUB_NEIGHBOURS = 5
+# A link must score within this of the best partner either sentence has in the other article.
+NEAR_BEST_MARGIN = 0.06
+# Two sentences that are each other's best partner need this much less evidence; it also
+# bounds how far below the threshold a group's average may fall.
+MUTUAL_BEST_SLACK = 0.05
+# A group holds at most this many sentences of one article (a statement split in two).
+MAX_PER_ARTICLE = 2
+
+_VALUE_KINDS = frozenset({"number", "date", "weekday", "time", "duration", "money", "percent"})
+_TEMPORAL_KINDS = frozenset({"date", "weekday"})
+
+
+@dataclass(frozen=True)
+class PairScores:
+    """The score matrices of one article pair (rows: article `x`, columns: article `y`)."""
+
+    x: int
+    y: int
+    score: np.ndarray
+    cosine: np.ndarray
+    lexical: np.ndarray
+
+
+def score_pairs(
+    articles: tuple[Article, ...],
+    vectors: tuple[np.ndarray, ...],
+    details: tuple[tuple[tuple[Detail, ...], ...], ...],
+) -> tuple[PairScores, ...]:
+    """Combined scores for every article pair: one matrix product and one cdist call each."""
+    tokens = [[_detail_tokens(d) for d in article_details] for article_details in details]
+    vocabulary = {t: i for i, t in enumerate(sorted({t for a in tokens for s in a for t in s}))}
+    temporal = np.zeros(max(len(vocabulary), 1), dtype=bool)
+    for token, column in vocabulary.items():
+        temporal[column] = token.split(":", 1)[0] in _TEMPORAL_KINDS
+    indicators = [_indicator(article_tokens, vocabulary) for article_tokens in tokens]
+    texts = [[s.text for s in a.sentences] for a in articles]
+    result = []
+    for x, y in combinations(range(len(articles)), 2):
+        cosine = np.clip(vectors[x] @ vectors[y].T, -1.0, 1.0)
+        lexical = process.cdist(texts[x], texts[y], scorer=fuzz.token_set_ratio, workers=-1) / 100.0
+        shared = indicators[x] @ indicators[y].T
+        shared_temporal = indicators[x][:, temporal] @ indicators[y][:, temporal].T
+        has_x = indicators[x][:, temporal].any(axis=1)
+        has_y = indicators[y][:, temporal].any(axis=1)
+        temporal_conflict = has_x[:, None] & has_y[None, :] & (shared_temporal == 0)
+        score = (
+            COSINE_WEIGHT * cosine
+            + LEXICAL_WEIGHT * lexical
+            + SHARED_DETAIL_BONUS * np.minimum(shared - shared_temporal, 2)
+            + SHARED_DETAIL_BONUS * np.minimum(shared_temporal, 1)
+            - TEMPORAL_CONFLICT_PENALTY * temporal_conflict
+        )
+        score = _discount_hubs(score)
+        result.append(PairScores(x, y, score.astype(np.float32), cosine, lexical.astype(np.float32)))
+    return tuple(result)
+
+
+def _discount_hubs(score: np.ndarray) -> np.ndarray:
+    if score.size == 0:
+        return score
+    mean = score.mean()
+    k_row = min(HUB_NEIGHBOURS, score.shape[1])
+    k_col = min(HUB_NEIGHBOURS, score.shape[0])
+    row_hub = np.sort(score, axis=1)[:, -k_row:].mean(axis=1) - mean
+    col_hub = np.sort(score, axis=0)[-k_col:, :].mean(axis=0) - mean
+    return score - HUB_PENALTY * (row_hub[:, None] + col_hub[None, :])
+
+
+def group(
+    articles: tuple[Article, ...],
+    pair_scores: tuple[PairScores, ...],
+    threshold: float,
+    include_boilerplate: bool = False,
+) -> tuple[Group, ...]:
+    """Groups of sentences linked by scores over `threshold`, strongest links first."""
+    eligible = [
+        np.array([include_boilerplate or not s.boilerplate for s in a.sentences], dtype=bool)
+        for a in articles
+    ]
+    links: list[tuple[float, Member, Member]] = []
+    for scores in pair_scores:
+        for i, j in _links(scores.score, threshold, eligible[scores.x], eligible[scores.y]):
+            links.append((float(scores.score[i, j]), Member(scores.x, i), Member(scores.y, j)))
+    links.sort(key=lambda link: (-link[0], link[1], link[2]))
+    by_pair = {(s.x, s.y): s for s in pair_scores}
+    clusters = _Clusters(lambda a, b: float(by_pair[(a.article, b.article)].score[a.sentence, b.sentence]))
+    for _, a, b in links:
+        clusters.join(a, b, threshold - MUTUAL_BEST_SLACK)
+    found = sorted(clusters.groups(), key=min)
+    groups = []
+    for n, members in enumerate(found):
+        pairs = _member_pairs(members, by_pair)
+        score = round(float(np.mean([p.score for p in pairs])), 4)
+        groups.append(Group(id=n, members=members, score=score, pairs=pairs))
+    return tuple(groups)
+
+
+def _links(score: np.ndarray, threshold: float, rows: np.ndarray, cols: np.ndarray) -> list[tuple[int, int]]:
+    """Pairs over the threshold that are, or nearly are, the best partner of either side."""
+    if score.size == 0:
+        return []
+    masked = np.where(rows[:, None] & cols[None, :], score, -np.inf)
+    row_best = masked.max(axis=1, keepdims=True)
+    col_best = masked.max(axis=0, keepdims=True)
+    near_best = (masked >= row_best - NEAR_BEST_MARGIN) & (masked >= col_best - NEAR_BEST_MARGIN)
+    mutual_best = (masked == row_best) & (masked == col_best)
+    keep = ((masked >= threshold) & near_best) | ((masked >= threshold - MUTUAL_BEST_SLACK) & mutual_best)
+    return [(int(i), int(j)) for i, j in zip(*np.nonzero(keep))]
+
+
+def _member_pairs(members: tuple[Member, ...], by_pair: dict[tuple[int, int], PairScores]) -> tuple[Pair, ...]:
+    pairs = []
+    for a, b in combinations(members, 2):
+        if a.article == b.article:
+            continue
+        scores = by_pair[(a.article, b.article)]
+        i, j = a.sentence, b.sentence
+        pairs.append(Pair(a, b, round(float(scores.score[i, j]), 4),
+                          round(float(scores.cosine[i, j]), 4), round(float(scores.lexical[i, j]), 4)))
+    return tuple(pairs)
+
+
+class _Clusters:
+    """Average-linkage clustering over links, refusing joins that put too many of one article together.
+
+    Two clusters join only if their sentences, across articles, score `floor` on average:
+    a chain of links never turns a group into a topic.
+    """
+
+    def __init__(self, score: Callable[[Member, Member], float]) -> None:
+        self.score = score
+        self.cluster: dict[Member, list[Member]] = {}
+
+    def join(self, a: Member, b: Member, floor: float) -> None:
+        left = self.cluster.get(a, [a])
+        right = self.cluster.get(b, [b])
+        if left is right:
+            return
+        merged = left + right
+        if max(Counter(m.article for m in merged).values()) > MAX_PER_ARTICLE:
+            return
+        cross = [self.score(x, y) if x.article < y.article else self.score(y, x)
+                 for x in left for y in right if x.article != y.article]
+        if not cross or sum(cross) / len(cross) < floor:
+            return
+        for member in merged:
+            self.cluster[member] = merged
+
+    def groups(self) -> list[tuple[Member, ...]]:
+        unique = {id(c): c for c in self.cluster.values()}
+        return [tuple(sorted(c)) for c in unique.values()]
+
+
+def _detail_tokens(details: tuple[Detail, ...]) -> set[str]:
+    """The values a sentence states, as tokens; a full date also states its weekday."""
+    tokens = set()
+    for detail in details:
+        if detail.kind not in _VALUE_KINDS:
+            continue
+        tokens.add(f"{detail.kind}:{detail.value.lstrip('<>')}")
+        if detail.kind == "date":
+            tokens.update(_date_tokens(detail.value))
+    return tokens
+
+
+def _date_tokens(value: str) -> set[str]:
+    parts = value.split("-")
+    tokens = set()
+    if len(parts) == 3:
+        tokens.add(f"date:{parts[1]}-{parts[2]}")
+        try:
+            weekday = dt.date(int(parts[0]), int(parts[1]), int(parts[2])).strftime("%A").lower()
+        except ValueError:  # "February 30": no weekday to derive
+            return tokens
+        tokens.add(f"weekday:{weekday}")
+    return tokens
+
+
+def _indicator(article_tokens: list[set[str]], vocabulary: dict[str, int]) -> np.ndarray:
+    matrix = np.zeros((len(article_tokens), max(len(vocabulary), 1)), dtype=np.float32)
+    for row, sentence_tokens in enumerate(article_tokens):
+        for token in sentence_tokens:
+            matrix[row, vocabulary[token]] = 1.0
+    return matrix

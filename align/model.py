@@ -1,0 +1,129 @@
+"""The alignment's data: frozen dataclasses that every later stage and the UI only read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+DivergenceType = Literal["conflict", "variant", "missing"]
+DetailKind = Literal[
+    "number", "date", "weekday", "time", "duration", "money", "percent", "name", "quote", "negation"
+]
+
+
+class DiffnewsError(Exception):
+    """A problem with the user's input or environment, reported as one plain line."""
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of an article; `article.text[start:end] == text` always holds."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    paragraph: int
+    boilerplate: bool = False
+
+
+@dataclass(frozen=True)
+class Article:
+    name: str
+    source: str
+    text: str
+    sentences: tuple[Sentence, ...] = ()
+
+
+@dataclass(frozen=True, order=True)
+class Member:
+    """A sentence named by its article's and its own index."""
+
+    article: int
+    sentence: int
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of an article's text, by character offsets into `Article.text`."""
+
+    member: Member
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """A detail on which two members of a group differ.
+
+    `conflict`: both state the detail with different values; `variant`: the same value written
+    differently (a name spelt two ways); `missing`: only one side states it (the other span is None).
+    """
+
+    kind: DetailKind
+    type: DivergenceType
+    a: Member
+    b: Member
+    a_span: Span | None
+    b_span: Span | None
+
+    def label(self) -> str:
+        """Human summary such as 'Thursday ≠ Saturday (weekday)'."""
+        left = self.a_span.text if self.a_span else "(not stated)"
+        right = self.b_span.text if self.b_span else "(not stated)"
+        sign = "≈" if self.type == "variant" else "≠"
+        return f"{left} {sign} {right} ({self.kind})"
+
+
+@dataclass(frozen=True)
+class Pair:
+    """The combined similarity of two members from different articles, and its parts."""
+
+    a: Member
+    b: Member
+    score: float
+    cosine: float
+    lexical: float
+
+
+@dataclass(frozen=True)
+class Group:
+    """The same statement as several articles make it."""
+
+    id: int
+    members: tuple[Member, ...]
+    score: float
+    pairs: tuple[Pair, ...]
+    divergences: tuple[Divergence, ...] = ()
+
+    def articles(self) -> tuple[int, ...]:
+        return tuple(sorted({m.article for m in self.members}))
+
+
+@dataclass(frozen=True)
+class Alignment:
+    articles: tuple[Article, ...]
+    groups: tuple[Group, ...]
+    model: str
+    threshold: float
+
+    def group_of(self, member: Member) -> Group | None:
+        """The group holding this sentence, if any."""
+        for group in self.groups:
+            if member in group.members:
+                return group
+        return None
+
+    def unaligned(self) -> tuple[Member, ...]:
+        """Sentences in no group, boilerplate excluded: each article's unique statements."""
+        grouped = {m for g in self.groups for m in g.members}
+        return tuple(
+            Member(a, s.index)
+            for a, article in enumerate(self.articles)
+            for s in article.sentences
+            if not s.boilerplate and Member(a, s.index) not in grouped
+        )
+
+    def sentence(self, member: Member) -> Sentence:
+        return self.articles[member.article].sentences[member.sentence]

@@ -1,0 +1,59 @@
+"""Split an article's text into sentences with character offsets, marking page furniture."""
+
+from __future__ import annotations
+
+import re
+
+import blingfire
+
+from align.boilerplate import is_boilerplate, opens_boilerplate_paragraph
+from align.model import Article, Sentence
+
+_LINE = re.compile(r"[^\n]+")
+
+
+def segment(name: str, source: str, text: str) -> Article:
+    """An Article whose sentences cover every non-blank character of `text`, in order.
+
+    Every line is split on its own, so a headline without a full stop stays one sentence;
+    a blank line starts a new paragraph.
+    """
+    sentences: list[Sentence] = []
+    paragraph = -1
+    previous_line_end = -2
+    for line in _LINE.finditer(text):
+        if not line.group().strip():
+            continue
+        if text.count("\n", previous_line_end, line.start()) != 1 or paragraph < 0:
+            paragraph += 1
+        furniture = False
+        for number, (start, end) in enumerate(_split_line(line.group())):
+            sentence_text = text[line.start() + start : line.start() + end]
+            if number == 0:
+                furniture = opens_boilerplate_paragraph(sentence_text)
+            sentences.append(
+                Sentence(
+                    index=len(sentences),
+                    start=line.start() + start,
+                    end=line.start() + end,
+                    text=sentence_text,
+                    paragraph=paragraph,
+                    boilerplate=furniture or is_boilerplate(sentence_text),
+                )
+            )
+        previous_line_end = line.end()
+    return Article(name=name, source=source, text=text, sentences=tuple(sentences))
+
+
+def _split_line(line: str) -> list[tuple[int, int]]:
+    """Sentence spans of one line; pieces between the segmenter's sentences are never lost."""
+    _, offsets = blingfire.text_to_sentences_and_offsets(line)
+    cuts = sorted({start for start, _ in offsets} | {0})
+    spans = []
+    for start, end in zip(cuts, cuts[1:] + [len(line)]):
+        piece = line[start:end]
+        stripped_start = start + len(piece) - len(piece.lstrip())
+        stripped_end = start + len(piece.rstrip())
+        if stripped_end > stripped_start:
+            spans.append((stripped_start, stripped_end))
+    return spans

@@ -1,0 +1,1 @@
+"""diffnews terminal interface: the Typer CLI and the Textual viewer."""
