@@ -1,0 +1,151 @@
+"""The command line: exports, and one clear line for each kind of bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SEEDS, write
+
+
+def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tui", *args], cwd=ROOT, input=stdin.decode() if stdin else None,
+        capture_output=True, text=True, timeout=300,
+    )
+
+
+def test_json_export_follows_the_documented_schema() -> None:
+    result = run(*SEEDS, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    data = json.loads(result.stdout)
+    assert data["schema"] == "diffnews/1"
+    assert data["model"] == "all-MiniLM-L6-v2" and data["threshold"] == 0.5
+    assert len(data["articles"]) == 5 and data["groups"]
+    for article in data["articles"]:
+        for s in article["sentences"]:
+            assert article["text"][s["start"] : s["end"]] == s["text"]
+    for g in data["groups"]:
+        assert {"id", "score", "members", "pairs", "divergences"} <= g.keys()
+        for d in g["divergences"]:
+            assert d["type"] in ("conflict", "variant", "missing")
+            for side in ("a", "b"):
+                span = d[f"{side}_span"]
+                if span:
+                    text = data["articles"][d[side]["article"]]["text"]
+                    assert text[span["start"] : span["end"]] == span["text"]
+    grouped = {(m["article"], m["sentence"]) for g in data["groups"] for m in g["members"]}
+    assert all((m["article"], m["sentence"]) not in grouped for m in data["unaligned"])
+
+
+def test_csv_has_one_row_per_aligned_pair(tmp_path: Path) -> None:
+    out = tmp_path / "pairs.csv"
+    assert run(*SEEDS[:3], "-f", "csv", "-o", str(out)).returncode == 0
+    import csv
+
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    data = json.loads(run(*SEEDS[:3], "-f", "json").stdout)
+    assert len(rows) == sum(len(g["pairs"]) for g in data["groups"])
+    assert {"group", "score", "text_a", "text_b", "divergences"} <= rows[0].keys()
+
+
+def test_markdown_has_a_table_per_group() -> None:
+    result = run(*SEEDS[:2], "-f", "md")
+    assert result.returncode == 0
+    assert "## Group 0" in result.stdout and "| article | sentence |" in result.stdout
+
+
+def test_stdin_is_read_for_dash() -> None:
+    text = Path(SEEDS[2]).read_bytes()
+    result = run("-", SEEDS[3], "-f", "json", stdin=text)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["articles"][0]["source"] == "-"
+
+
+def bad_inputs(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
+    binary = tmp_path / "image.bin"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("Caf\xe9 au lait, d\xe9j\xe0 vu.".encode("latin-1"))
+    empty = write(tmp_path, "empty.txt", "  \n\n ")
+    furniture = write(tmp_path, "furniture.txt", "Read more\nLeave a Reply\n")
+    seed = SEEDS[0]
+    return {
+        "missing file": ([str(tmp_path / "absent.txt"), seed], "absent.txt: no such file"),
+        "directory": ([str(tmp_path), seed], "is a directory"),
+        "unreadable": (["/proc/self/mem", seed], "cannot read"),
+        "binary": ([str(binary), seed], "binary file"),
+        "undecodable": ([str(latin), seed], "not UTF-8"),
+        "empty article": ([empty, seed], "the article is empty"),
+        "only page furniture": ([furniture, seed], "no article text"),
+        "one article": ([seed], "at least two articles"),
+        "no article": ([], "Missing argument"),
+        "unknown format": ([seed, seed, "-f", "xml"], "'xml' is not one of"),
+        "unknown flag": ([seed, seed, "--colour"], "No such option: --colour"),
+        "threshold out of range": ([seed, seed, "--threshold", "3"], "--threshold"),
+        "output folder missing": ([seed, seed, "-f", "json", "-o", str(tmp_path / "no" / "x.json")], "does not exist"),
+        "output is a folder": ([seed, seed, "-f", "json", "-o", str(tmp_path)], "is a directory"),
+        "output under a file": ([seed, seed, "-f", "json", "-o", seed + "/x.json"], "does not exist"),
+    }
+
+
+CASES = [
+    "missing file", "directory", "unreadable", "binary", "undecodable", "empty article",
+    "only page furniture", "one article", "no article", "unknown format", "unknown flag",
+    "threshold out of range", "output folder missing", "output is a folder", "output under a file",
+]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_input_gets_one_line_and_non_zero_exit(case: str, tmp_path: Path) -> None:
+    args, message = bad_inputs(tmp_path)[case]
+    before = set(os.listdir(tmp_path))
+    result = run(*args)
+    assert result.returncode != 0
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("diffnews: error: ") and message in lines[0]
+    assert "Traceback" not in result.stderr
+    assert set(os.listdir(tmp_path)) == before  # no partial or temporary file left
+
+
+def test_failed_export_keeps_the_old_file(tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    out.write_text("old")
+    result = run(str(tmp_path / "absent.txt"), SEEDS[0], "-f", "json", "-o", str(out))
+    assert result.returncode == 1 and out.read_text() == "old"
+    assert os.listdir(tmp_path) == ["report.json"]
+
+
+def test_warm_run_does_not_import_torch() -> None:
+    probe = (
+        "import sys\nfrom tui.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit as e:\n    code = e.code\n"
+        "print('torch' in sys.modules, 'sentence_transformers' in sys.modules, code, file=sys.stderr)\n"
+    )
+    args = [sys.executable, "-c", probe, *SEEDS, "-f", "json"]
+    subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=300, check=True)  # fills the cache
+    warm = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert warm.stderr.split() == ["False", "False", "0"]
+    json.loads(warm.stdout)
+
+
+def test_no_cache_leaves_the_cache_untouched(tmp_path: Path) -> None:
+    env = dict(os.environ, DIFFNEWS_CACHE_DIR=str(tmp_path / "cache"))
+    result = subprocess.run([sys.executable, "-m", "tui", *SEEDS[:2], "-f", "json", "--no-cache"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
+    assert result.returncode == 0 and not (tmp_path / "cache").exists()
+
+
+def test_help_explains_the_command() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    for flag in ("--format", "--output", "--threshold", "--model", "--no-cache"):
+        assert flag in result.stdout

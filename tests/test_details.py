@@ -1,0 +1,48 @@
+import pytest
+
+from align.details import extract
+
+
+def found(text: str) -> list[tuple[str, str, str]]:
+    return [(d.kind, d.text, d.value) for d in extract(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the call began at 9:35 pm CET", ("time", "9:35 pm CET", "21:35")),
+        ("and at midnight in Moscow", ("time", "midnight", "00:00")),
+        ("it lasted 50 minutes", ("duration", "50 minutes", "50min")),
+        ("lasted just over an hour", ("duration", "just over an hour", ">60min")),
+        ("talks set for two days later", ("duration", "two days", "2880min")),
+        ("More than 100,000 Russian troops", ("number", "More than 100,000", ">100000")),
+        ("thousands of Russian troops", ("number", "thousands", "thousands")),
+        ("on Thursday, December 30, 2021.", ("date", "December 30, 2021", "2021-12-30")),
+        ("On Dec. 31, the BBC reported", ("date", "Dec. 31", "12-31")),
+        ("on Saturday evening", ("weekday", "Saturday", "saturday")),
+        ("it cost $3.5 million", ("money", "$3.5 million", "3500000")),
+        ("a 20% rise", ("percent", "20%", "20")),
+        ("Putin’s adviser", ("name", "Putin’s", "putin")),
+        ("he was “satisfied” with it", ("quote", "satisfied", "satisfied")),
+        ("Russia will not invade", ("negation", "not", "not")),
+        ("they didn't", ("negation", "didn't", "not")),
+    ],
+)
+def test_detail_found_with_its_value(text: str, expected: tuple[str, str, str]) -> None:
+    assert expected in found(text)
+
+
+def test_details_inside_a_larger_detail_are_not_counted_twice() -> None:
+    kinds = [d.kind for d in extract("The call lasted 50 minutes on December 7, 2021.")]
+    assert kinds.count("number") == 0
+    assert kinds.count("duration") == 1 and kinds.count("date") == 1
+
+
+def test_article_and_small_words_are_not_figures() -> None:
+    assert not [d for d in extract("a call between the two leaders, one of many") if d.kind == "number"]
+
+
+def test_offsets_point_into_the_sentence() -> None:
+    text = "Oshakov said the call lasted just over an hour on Saturday."
+    for d in extract(text):
+        assert text[d.start : d.end] == d.text

@@ -1,0 +1,72 @@
+from align import align, load_articles
+from align.model import Alignment
+from tests.conftest import write
+
+
+def pair(tmp_path, embedder, left: str, right: str) -> Alignment:
+    paths = [write(tmp_path, "a.txt", left), write(tmp_path, "b.txt", right)]
+    return align(load_articles(paths), embedder=embedder)
+
+
+def labels(alignment: Alignment) -> set[tuple[str, str, str | None, str | None]]:
+    return {
+        (d.kind, d.type, d.a_span.text if d.a_span else None, d.b_span.text if d.b_span else None)
+        for g in alignment.groups
+        for d in g.divergences
+    }
+
+
+def test_weekday_duration_and_name_spelling(tmp_path, embedder) -> None:
+    result = pair(
+        tmp_path, embedder,
+        "Yuri Ushakov said the phone call on Thursday lasted 50 minutes.",
+        "Yuri Oshakov said the phone call on Saturday lasted just over an hour.",
+    )
+    assert len(result.groups) == 1
+    assert labels(result) == {
+        ("weekday", "conflict", "Thursday", "Saturday"),
+        ("duration", "conflict", "50 minutes", "just over an hour"),
+        ("name", "variant", "Ushakov", "Oshakov"),
+    }
+
+
+def test_spans_are_offsets_into_the_article(tmp_path, embedder) -> None:
+    result = pair(
+        tmp_path, embedder,
+        "Headline here\n\nMore than 100,000 troops were sent to the border last month.",
+        "Some 90,000 troops were sent to the border last month.",
+    )
+    (group,) = result.groups
+    (divergence,) = [d for d in group.divergences if d.kind == "number"]
+    assert divergence.type == "conflict"
+    for span in (divergence.a_span, divergence.b_span):
+        assert result.articles[span.member.article].text[span.start : span.end] == span.text
+
+
+def test_negation_and_missing_detail(tmp_path, embedder) -> None:
+    result = pair(
+        tmp_path, embedder,
+        "Putin said that Russia will not invade Ukraine in 2022.",
+        "Putin said that Russia will invade Ukraine.",
+    )
+    assert ("negation", "conflict", "not", None) in labels(result)
+    assert ("date", "missing", "2022", None) in labels(result)
+
+
+def test_same_facts_written_differently_do_not_diverge(tmp_path, embedder) -> None:
+    result = pair(
+        tmp_path, embedder,
+        "The leaders spoke for 50 minutes on December 30, 2021, about Ukraine.",
+        "The two leaders spoke about Ukraine for 50 minutes on Dec. 30.",
+    )
+    assert len(result.groups) == 1
+    assert labels(result) == set()
+
+
+def test_demonyms_and_plurals_are_not_spelling_variants(tmp_path, embedder) -> None:
+    result = pair(
+        tmp_path, embedder,
+        "Russia sent troops to the Ukraine border, the Leaders said.",
+        "Russian troops went to the Ukrainian border, the Leader said.",
+    )
+    assert not [d for d in result.groups[0].divergences if d.kind == "name"]
