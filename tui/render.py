@@ -1,0 +1,116 @@
+"""Turn article paragraphs into styled text for the current view; article text stays plain data."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+
+from rich.style import Style
+from rich.text import Text
+
+from align.model import Alignment, Article, Divergence, Group, Member, Sentence
+from tui import palette
+
+
+class Filter(str, Enum):
+    all = "all"
+    divergent = "divergent"
+    unique = "unique"
+
+
+@dataclass(frozen=True)
+class View:
+    """What the user is looking at; the app replaces it, widgets only read it."""
+
+    alignment: Alignment | None = None
+    selected: Group | None = None
+    divergence: Divergence | None = None
+    focus: Member | None = None  # a unique sentence or a search hit
+    filter: Filter = Filter.all
+    query: str = ""
+    group_of: dict[Member, int] = field(default_factory=dict)
+
+    def shown(self, group: Group) -> bool:
+        """Whether the filter lets this group be marked and visited."""
+        if self.filter is Filter.unique:
+            return False
+        return self.filter is Filter.all or bool(group.divergences)
+
+
+# C0 and C1 control characters (and DEL) are shown as visible symbols, one for one, so that
+# escape sequences in an article can never reach the terminal and offsets stay valid.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
+
+
+def visible(text: str) -> str:
+    """Article text safe to draw: control characters become Unicode control pictures."""
+    return _CONTROL.sub(lambda m: _picture(m.group()), text).replace("\t", " ")
+
+
+def _picture(char: str) -> str:
+    code = ord(char)
+    if code < 0x20:
+        return chr(0x2400 + code)
+    return "␡" if code == 0x7F else "�"
+
+
+def paragraph_text(article_index: int, article: Article, sentences: list[Sentence], view: View) -> Text:
+    """One paragraph as styled text: marks, highlights and divergences for `view`."""
+    out = Text(no_wrap=False, end="")
+    selected = set(view.selected.members) if view.selected else set()
+    for n, sentence in enumerate(sentences):
+        if n:
+            out.append(visible(article.text[sentences[n - 1].end : sentence.start]))
+        member = Member(article_index, sentence.index)
+        mark, style = _sentence_look(member, sentence, view, member in selected)
+        click = Style.from_meta({"@click": f"app.select_sentence({article_index}, {sentence.index})"})
+        if mark:
+            out.append(mark + " ", style + click)
+        body = _sentence_text(member, sentence, view, member in selected)
+        body.stylize_before(style + click)
+        out.append(body)
+    return out
+
+
+def _sentence_look(member: Member, sentence: Sentence, view: View, is_selected: bool) -> tuple[str, Style]:
+    if sentence.boilerplate:
+        return "", palette.BOILERPLATE
+    if view.alignment is None:
+        return "", Style()
+    if is_selected:
+        return palette.SELECTED_MARK, palette.SELECTED
+    if member == view.focus:
+        return palette.SELECTED_MARK, palette.SELECTED
+    group = view.group_of.get(member)
+    if group is None:
+        return palette.UNIQUE_MARK, palette.UNIQUE if view.filter is not Filter.divergent else Style()
+    if view.shown(view.alignment.groups[group]):
+        return palette.ALIGNED_MARK, palette.ALIGNED
+    return "", Style()
+
+
+def _sentence_text(member: Member, sentence: Sentence, view: View, is_selected: bool) -> Text:
+    text = Text(visible(sentence.text), end="")
+    if view.query:
+        for hit in re.finditer(re.escape(view.query), sentence.text, re.IGNORECASE):
+            text.stylize(palette.SEARCH_HIT, hit.start(), hit.end())
+    if not (is_selected and view.selected):
+        return text
+    glyphs: dict[tuple[int, str], Style] = {}
+    for divergence in view.selected.divergences:
+        for span in (divergence.a_span, divergence.b_span):
+            if span is None or span.member != member:
+                continue
+            style = palette.detail_style(divergence.kind, divergence.type)
+            if divergence == view.divergence:
+                style += Style(reverse=True)
+            start, end = span.start - sentence.start, span.end - sentence.start
+            text.stylize(style, start, end)
+            key = (end, palette.TYPE_GLYPH[divergence.type])
+            if divergence == view.divergence or key not in glyphs:
+                glyphs[key] = style
+    # Glyphs go in from the back, so earlier offsets stay right.
+    for (end, glyph), style in sorted(glyphs.items(), key=lambda item: -item[0][0]):
+        text = text[:end] + Text(glyph, style=style, end="") + text[end:]
+    return text

@@ -1,0 +1,42 @@
+"""A small dialog asking where and in which format to export."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select
+
+from align.export import FORMATS
+
+
+class ExportDialog(ModalScreen[tuple[str, str] | None]):
+    """Returns (format, path), or None when cancelled."""
+
+    BINDINGS = [("escape", "cancel", "Cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="export-dialog"):
+            yield Label("Export the alignment")
+            yield Select([(f, f) for f in FORMATS], value="json", allow_blank=False, id="export-format")
+            yield Input(value="diffnews-alignment.json", id="export-path")
+            with Horizontal():
+                yield Button("Export", variant="primary", id="export-ok")
+                yield Button("Cancel", id="export-cancel")
+
+    @on(Select.Changed, "#export-format")
+    def _format_changed(self, event: Select.Changed) -> None:
+        path = self.query_one("#export-path", Input)
+        stem = path.value.rsplit(".", 1)[0] if "." in path.value else path.value
+        path.value = f"{stem}.{event.value}"
+
+    @on(Button.Pressed, "#export-ok")
+    @on(Input.Submitted, "#export-path")
+    def _export(self) -> None:
+        fmt = str(self.query_one("#export-format", Select).value)
+        self.dismiss((fmt, self.query_one("#export-path", Input).value.strip()))
+
+    @on(Button.Pressed, "#export-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,33 @@
+"""The details of the selected group: each member's sentence, the pair scores, the divergences."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from align.model import Alignment, Group
+from tui import palette
+from tui.render import visible
+
+
+class GroupView(Static):
+    def show(self, alignment: Alignment | None, group: Group | None, note: str = "") -> None:
+        if alignment is None or group is None:
+            self.update(Text(note or "No group selected.", style="dim"))
+            return
+        names = [a.name for a in alignment.articles]
+        out = Text(f"Group {group.id + 1} of {len(alignment.groups)}", style="bold")
+        out.append(f"  score {group.score:.2f}  ·  {len(group.articles())} articles\n")
+        for m in group.members:
+            out.append(f"{m.article + 1} ", style="bold")
+            out.append(visible(alignment.sentence(m).text) + "\n")
+        scores = "  ".join(f"{p.a.article + 1}~{p.b.article + 1} {p.score:.2f}" for p in group.pairs)
+        out.append(f"pairs: {scores}\n", style="dim")
+        if not group.divergences:
+            out.append("No divergent details.", style="dim")
+        for d in group.divergences:
+            style = palette.detail_style(d.kind, d.type)
+            out.append(f"{palette.TYPE_GLYPH[d.type]} ", style=style)
+            out.append(visible(d.label()), style=style)
+            out.append(f"  {d.type} · {names[d.a.article]} / {names[d.b.article]}\n", style="dim")
+        self.update(out)

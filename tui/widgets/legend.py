@@ -1,0 +1,28 @@
+"""What the colours, glyphs and marks mean."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from tui import palette
+
+
+def legend_text() -> Text:
+    out = Text()
+    for family, colour in palette.FAMILY_COLOUR.items():
+        out.append("■ ", style=colour)
+        out.append(palette.FAMILY_LABEL[family] + "  ")
+    out.append("  ")
+    for kind_type, glyph in palette.TYPE_GLYPH.items():
+        out.append(glyph, style=palette.TYPE_STYLE[kind_type])
+        out.append(f" {palette.TYPE_MEANING[kind_type]}  ")
+    out.append(f"  {palette.ALIGNED_MARK} aligned  {palette.UNIQUE_MARK} unique  ")
+    out.append("dim", style=palette.BOILERPLATE)
+    out.append(" boilerplate")
+    return out
+
+
+class Legend(Static):
+    def on_mount(self) -> None:
+        self.update(legend_text())
