@@ -215,3 +215,45 @@ async def test_article_markup_and_escapes_are_shown_literally(gated, tmp_path) -
         assert "[bold]literal[/bold]" in screen
         await pilot.click("#article-0 Paragraph", offset=(8, 0))
         assert app.is_running
+
+
+async def test_narrow_terminal_stacks_the_columns(gated) -> None:
+    app = DiffApp(load_articles(SEEDS[1:3]), gated, 0.5)
+    async with app.run_test(size=(50, 40)) as pilot:
+        await ready(app, pilot)
+        assert app.query_one("#columns").has_class("-stacked")
+        assert all(c.display for c in app.query(ArticleColumn))
+        first, second = app.query(ArticleColumn)
+        assert second.region.y > first.region.y and second.region.x == first.region.x
+
+
+async def test_five_articles_at_120_columns_show_the_selected_group(gated) -> None:
+    app = DiffApp(load_articles(SEEDS), gated, 0.5)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        for _ in range(6):
+            await pilot.press("j")
+            shown = {c.article_index for c in app.query(ArticleColumn) if c.display}
+            holding = set(app.view.selected.articles())
+            assert len(shown) == 4 and (holding <= shown or shown <= holding)
+        assert "4 of 5 articles shown" in app.query_one("#status").content.plain
+
+
+async def test_a_failing_alignment_is_a_message_not_a_crash() -> None:
+    app = DiffApp(load_articles(SEEDS[:2]), Embedder("no-such-org/no-such-model", None), 0.5)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(app, pilot)
+        assert app.is_running and app.view.alignment is None
+        assert "could not be loaded offline" in app.query_one("#status").content.plain
+
+
+async def test_no_color_draws_without_colour(gated, monkeypatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = DiffApp(load_articles(SEEDS[1:3]), gated, 0.5)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("n")
+        screen = app.export_screenshot()
+    assert app.no_color
+    for colour in palette.FAMILY_COLOUR.values():
+        assert colour.lower() not in screen.lower()
