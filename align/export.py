@@ -1,4 +1,4 @@
-"""Alignment -> JSON, CSV and Markdown text, and an atomic writer for any of them."""
+"""Alignment -> JSON, CSV, Markdown or HTML text, and an atomic writer for any of them."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typing import Any
 from align.model import Alignment, DiffnewsError, Divergence, Member, Pair, Span
 
 SCHEMA = "diffnews/1"
-FORMATS = ("json", "csv", "md")
+FORMATS = ("json", "csv", "md", "html")
 
 
 def render(alignment: Alignment, fmt: str) -> str:
@@ -25,6 +25,10 @@ def render(alignment: Alignment, fmt: str) -> str:
         return to_csv(alignment)
     if fmt == "md":
         return to_markdown(alignment)
+    if fmt == "html":
+        from align.report import to_html
+
+        return to_html(alignment)
     raise DiffnewsError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
 
 

@@ -69,10 +69,11 @@ class Divergence:
     b_span: Span | None
 
     def label(self) -> str:
-        """Human summary such as 'Thursday ≠ Saturday (weekday)'."""
+        """Human summary: 'Thursday ≠ Saturday (weekday)', 'Ushako ≈ Ushakov (name)',
+        '50 minutes vs (not stated) (duration)'."""
         left = self.a_span.text if self.a_span else "(not stated)"
         right = self.b_span.text if self.b_span else "(not stated)"
-        sign = "≈" if self.type == "variant" else "≠"
+        sign = {"conflict": "≠", "variant": "≈", "missing": "vs"}[self.type]
         return f"{left} {sign} {right} ({self.kind})"
 
 

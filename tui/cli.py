@@ -21,6 +21,7 @@ class Format(str, Enum):
     json = "json"
     csv = "csv"
     md = "md"
+    html = "html"
 
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
@@ -32,7 +33,7 @@ def diffnews(
         metavar="ARTICLE...", help="Two or more article files (UTF-8 text); '-' reads one from stdin.",
         show_default=False)],
     fmt: Annotated[Format | None, typer.Option(
-        "--format", "-f", help="Print the alignment as json, csv or md instead of opening the viewer "
+        "--format", "-f", help="Print the alignment as json, csv, md or html instead of opening the viewer "
         "(md when the output is not a terminal).",
         show_default=False)] = None,
     output: Annotated[Path | None, typer.Option(
@@ -75,7 +76,7 @@ def diffnews(
 def _format_for(output: Path | None) -> Format:
     """The format an output file's suffix asks for; Markdown otherwise."""
     suffix = output.suffix.lower().lstrip(".") if output else ""
-    return {"json": Format.json, "csv": Format.csv}.get(suffix, Format.md)
+    return {"json": Format.json, "csv": Format.csv, "html": Format.html, "htm": Format.html}.get(suffix, Format.md)
 
 
 def _check_writable(path: Path) -> None:

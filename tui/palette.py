@@ -1,37 +1,18 @@
-"""How the viewer marks things: colours from the Okabe-Ito colour-blind-safe set, always with a glyph or a text style too."""
+"""How the viewer marks things: the shared palette plus terminal text styles, so colour is never alone."""
 
 from __future__ import annotations
 
 from rich.style import Style
 
 from align.model import DetailKind, DivergenceType
+from align.palette import FAMILY_COLOUR, FAMILY_LABEL, KIND_FAMILY, TYPE_GLYPH, TYPE_MEANING
 
-# Detail kinds fall into five families, each with one colour.
-KIND_FAMILY: dict[DetailKind, str] = {
-    "number": "figure", "money": "figure", "percent": "figure",
-    "date": "time", "weekday": "time", "time": "time", "duration": "time",
-    "name": "name", "quote": "quote", "negation": "negation",
-}
-FAMILY_COLOUR = {
-    "figure": "#E69F00",  # orange
-    "time": "#56B4E9",  # sky blue
-    "name": "#CC79A7",  # reddish purple
-    "quote": "#009E73",  # bluish green
-    "negation": "#D55E00",  # vermillion
-}
-FAMILY_LABEL = {
-    "figure": "number, money, %", "time": "date, day, time, duration",
-    "name": "name", "quote": "quote", "negation": "negation",
-}
-# Each divergence type has its glyph (shown after the detail) and its text style.
-TYPE_GLYPH: dict[DivergenceType, str] = {"conflict": "≠", "variant": "≈", "missing": "+"}
+__all__ = ["FAMILY_COLOUR", "FAMILY_LABEL", "KIND_FAMILY", "TYPE_GLYPH", "TYPE_MEANING", "detail_style"]
+
 TYPE_STYLE: dict[DivergenceType, Style] = {
     "conflict": Style(bold=True, underline2=True),
     "variant": Style(italic=True, underline=True),
     "missing": Style(bold=True),
-}
-TYPE_MEANING: dict[DivergenceType, str] = {
-    "conflict": "differs", "variant": "spelt differently", "missing": "only here",
 }
 
 ALIGNED = Style(bgcolor="grey15")

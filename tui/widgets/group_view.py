@@ -27,7 +27,6 @@ class GroupView(Static):
             out.append("No divergent details.", style="dim")
         for d in group.divergences:
             style = palette.detail_style(d.kind, d.type)
-            out.append(f"{palette.TYPE_GLYPH[d.type]} ", style=style)
             out.append(visible(d.label()), style=style)
             out.append(f"  {d.type} · {names[d.a.article]} / {names[d.b.article]}\n", style="dim")
         self.update(out)
