@@ -9,7 +9,7 @@ from align.divergence import diverge
 from align.embed import DEFAULT_MODEL, Embedder, Progress
 from align.match import PairScores, group, score_pairs
 from align.model import Alignment, Article, DiffnewsError
-from align.read import read_source
+from align.read import DEFAULT_MAX_CHARS, read_source
 from align.segment import segment
 
 DEFAULT_THRESHOLD = 0.5
@@ -31,8 +31,8 @@ class Prepared:
     model: str
 
 
-def load_articles(sources: list[str]) -> tuple[Article, ...]:
-    """Read and segment each source (a path or `-`); raise DiffnewsError on bad input."""
+def load_articles(sources: list[str], max_chars: int = DEFAULT_MAX_CHARS) -> tuple[Article, ...]:
+    """Read and segment each source (a path, a URL or `-`); raise DiffnewsError on bad input."""
     if len(sources) < 2:
         raise DiffnewsError("need at least two articles to compare")
     if len(sources) > MAX_ARTICLES:
@@ -41,7 +41,7 @@ def load_articles(sources: list[str]) -> tuple[Article, ...]:
         raise DiffnewsError("stdin ('-') can be given only once")
     articles = []
     for source in sources:
-        name, text = read_source(source)
+        name, text = read_source(source, max_chars)
         article = segment(name, source, text)
         if all(s.boilerplate for s in article.sentences):
             raise DiffnewsError(f"{source}: holds no article text, only page furniture")

@@ -57,6 +57,8 @@ class Embedder:
         """One row per text, in order; `progress(done, total)` is called while encoding."""
         unique = list(dict.fromkeys(texts))
         found = self._cached(unique)
+        if self.cache and self.cache.damaged and not self.warning:
+            self.warning = f"{self.cache.damaged} damaged embedding cache entries were ignored and rebuilt"
         missing = [t for t in unique if t not in found]
         if missing:
             new = dict(zip(missing, self._encode(missing, progress)))
@@ -71,9 +73,17 @@ class Embedder:
             return {}
         try:
             return self.cache.get(self.key, texts)
+        except sqlite3.DatabaseError as error:
+            # a damaged database file: start it afresh once, and say so
+            self.warning = f"embedding cache {self.cache.path} was damaged ({error}) and is rebuilt"
+            try:
+                self.cache.path.unlink(missing_ok=True)
+                return self.cache.get(self.key, texts)
+            except (sqlite3.Error, OSError) as again:
+                self._drop_cache(again)
         except (sqlite3.Error, OSError) as error:
             self._drop_cache(error)
-            return {}
+        return {}
 
     def _store(self, vectors: dict[str, np.ndarray]) -> None:
         if self.cache is None:
@@ -141,6 +151,7 @@ class _Cache:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.damaged = 0  # entries found unreadable, to be embedded again
 
     def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -164,13 +175,27 @@ class _Cache:
                     [model, *chunk],
                 )
                 for key, blob in rows:
-                    found[by_key[key]] = np.frombuffer(blob, dtype=np.float32)
+                    vector = _vector(blob)
+                    if vector is None:
+                        self.damaged += 1
+                    else:
+                        found[by_key[key]] = vector
         return found
 
     def put(self, model: str, vectors: dict[str, np.ndarray]) -> None:
         rows = [(model, _text_key(t), np.asarray(v, dtype=np.float32).tobytes()) for t, v in vectors.items()]
         with closing(self._connect()) as db, db:
             db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)", rows)
+
+
+def _vector(blob: object) -> np.ndarray | None:
+    """A cached vector, or None for a truncated or garbled entry (stored vectors have unit length)."""
+    if not isinstance(blob, bytes) or not blob or len(blob) % 4:
+        return None
+    vector = np.frombuffer(blob, dtype=np.float32)
+    if not np.all(np.isfinite(vector)) or abs(float(vector @ vector) - 1.0) > 1e-3:
+        return None
+    return vector
 
 
 def _text_key(text: str) -> bytes:

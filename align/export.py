@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from align.model import Alignment, DiffnewsError, Divergence, Member, Pair, Span
+from align.safe import visible
 
 SCHEMA = "diffnews/1"
 FORMATS = ("json", "csv", "md", "html")
@@ -69,7 +70,9 @@ def to_dict(alignment: Alignment) -> dict[str, Any]:
 
 
 def to_json(alignment: Alignment) -> str:
-    return json.dumps(to_dict(alignment), ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(to_dict(alignment), ensure_ascii=False, indent=2) + "\n"
+    # json escapes C0 controls itself; C1 controls (a terminal may read U+009B as an escape) too
+    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def to_csv(alignment: Alignment) -> str:
@@ -165,16 +168,17 @@ def _divergence(d: Divergence) -> dict[str, Any]:
 
 
 def _cell(value: object) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = str(value)
+    """A CSV cell that a spreadsheet will not run as a formula nor a terminal as an escape."""
+    text = visible(str(value))
     if isinstance(value, str) and text[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + text
     return text
 
 
+_C1 = re.compile(r"[\x80-\x9f]")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()<>#|!~])")
 
 
 def _md(text: str) -> str:
-    """Article text as literal Markdown: specials escaped, line breaks folded."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    """Article text as literal Markdown: specials escaped, line breaks folded, controls visible."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(visible(text).split()))

@@ -257,3 +257,15 @@ async def test_no_color_draws_without_colour(gated, monkeypatch) -> None:
     assert app.no_color
     for colour in palette.FAMILY_COLOUR.values():
         assert colour.lower() not in screen.lower()
+
+
+async def test_wide_characters_keep_columns_aligned(gated, tmp_path) -> None:
+    hard = write(tmp_path, "hard.txt", "東京で首脳会談が行われた。両首脳は五十分間話し合った。\n\n"
+                 "قال المتحدث إن المحادثات استمرت خمسين دقيقة.\n\nEmoji 👍🏽 and e\u0301\tand\x0cfeed.")
+    app = DiffApp(load_articles([hard, SEEDS[0]]), gated, 0.5)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        left, right = app.query(ArticleColumn)
+        assert left.region.right <= right.region.x and right.region.right <= 80
+        shown = "".join(p.content.plain for p in left.paragraphs.values())
+        assert "東京で首脳会談が行われた。" in shown and "👍🏽" in shown and "␌" in shown

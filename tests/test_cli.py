@@ -72,7 +72,7 @@ def bad_inputs(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
     binary = tmp_path / "image.bin"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
     latin = tmp_path / "latin.txt"
-    latin.write_bytes("Caf\xe9 au lait, d\xe9j\xe0 vu.".encode("latin-1"))
+    latin.write_bytes(b"\xef\xbb\xbfCaf\xe9 au lait, d\xe9j\xe0 vu.")  # a UTF-8 BOM, then Latin-1
     empty = write(tmp_path, "empty.txt", "  \n\n ")
     furniture = write(tmp_path, "furniture.txt", "Read more\nLeave a Reply\n")
     seed = SEEDS[0]
@@ -81,7 +81,7 @@ def bad_inputs(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
         "directory": ([str(tmp_path), seed], "is a directory"),
         "unreadable": (["/proc/self/mem", seed], "cannot read"),
         "binary": ([str(binary), seed], "binary file"),
-        "undecodable": ([str(latin), seed], "not UTF-8"),
+        "undecodable": ([str(latin), seed], "broken UTF-8"),
         "empty article": ([empty, seed], "the article is empty"),
         "only page furniture": ([furniture, seed], "no article text"),
         "one article": ([seed], "at least two articles"),

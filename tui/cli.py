@@ -15,6 +15,8 @@ import typer
 from align import DEFAULT_MODEL, DEFAULT_THRESHOLD, DiffnewsError, align, load_articles
 from align.embed import Embedder, Progress, default_cache_path
 from align.export import render, write_atomic
+from align.read import DEFAULT_MAX_CHARS
+from align.safe import visible
 
 
 class Format(str, Enum):
@@ -30,7 +32,7 @@ app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_mar
 @app.command(context_settings={"help_option_names": ["-h", "--help"]})
 def diffnews(
     articles: Annotated[list[str], typer.Argument(
-        metavar="ARTICLE...", help="Two or more article files (UTF-8 text); '-' reads one from stdin.",
+        metavar="ARTICLE...", help="Two or more articles: text or HTML files, http(s) URLs, or '-' for stdin.",
         show_default=False)],
     fmt: Annotated[Format | None, typer.Option(
         "--format", "-f", help="Print the alignment as json, csv, md or html instead of opening the viewer "
@@ -45,6 +47,8 @@ def diffnews(
         help="sentence-transformers model: a local folder or a name already on disk.")] = DEFAULT_MODEL,
     no_cache: Annotated[bool, typer.Option(
         "--no-cache", help="Neither read nor write the embedding cache.")] = False,
+    max_chars: Annotated[int, typer.Option(
+        min=1, help="Refuse an article longer than this many characters.")] = DEFAULT_MAX_CHARS,
 ) -> None:
     """Align the sentences of news articles that report the same event and show where they differ.
 
@@ -54,7 +58,7 @@ def diffnews(
     """
     if output is not None:
         _check_writable(output)
-    loaded = load_articles(articles)
+    loaded = load_articles(articles, max_chars)
     embedder = Embedder(model, None if no_cache else default_cache_path())
     if fmt is None and output is None and sys.stdout.isatty() and sys.stdin.isatty():
         from tui.app import DiffApp
@@ -65,7 +69,7 @@ def diffnews(
     with _progress() as report:
         alignment = align(loaded, threshold, embedder, report)
     if embedder.warning:
-        print(f"diffnews: warning: {embedder.warning}", file=sys.stderr)
+        print(f"diffnews: warning: {visible(embedder.warning)}", file=sys.stderr)
     text = render(alignment, fmt.value)
     if output is None:
         sys.stdout.write(text)
@@ -110,17 +114,21 @@ def _progress() -> Iterator[Progress | None]:
         yield report
 
 
+def _fail(message: str, code: int) -> None:
+    """One line on stderr; a file name or URL in it cannot smuggle in escape sequences or breaks."""
+    print(f"diffnews: error: {visible(message)}".replace("\n", " "), file=sys.stderr)
+    sys.exit(code)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: user errors become one line on stderr and a non-zero exit."""
     command = typer.main.get_command(app)
     try:
         code = command.main(args=argv, prog_name="diffnews", standalone_mode=False)
     except typer.TyperException as error:  # bad flags and values, from Typer's parser
-        print(f"diffnews: error: {error.format_message()}", file=sys.stderr)
-        sys.exit(2)
+        _fail(error.format_message(), 2)
     except DiffnewsError as error:
-        print(f"diffnews: error: {error}", file=sys.stderr)
-        sys.exit(1)
+        _fail(str(error), 1)
     except (KeyboardInterrupt, typer.Abort):
         print("diffnews: interrupted", file=sys.stderr)
         sys.exit(130)

@@ -10,6 +10,7 @@ from rich.style import Style
 from rich.text import Text
 
 from align.model import Alignment, Article, Divergence, Group, Member, Sentence
+from align.safe import visible as safe_visible
 from tui import palette
 
 
@@ -38,21 +39,9 @@ class View:
         return self.filter is Filter.all or bool(group.divergences)
 
 
-# C0 and C1 control characters (and DEL) are shown as visible symbols, one for one, so that
-# escape sequences in an article can never reach the terminal and offsets stay valid.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
-
-
 def visible(text: str) -> str:
-    """Article text safe to draw: control characters become Unicode control pictures."""
-    return _CONTROL.sub(lambda m: _picture(m.group()), text).replace("\t", " ")
-
-
-def _picture(char: str) -> str:
-    code = ord(char)
-    if code < 0x20:
-        return chr(0x2400 + code)
-    return "␡" if code == 0x7F else "�"
+    """Article text safe to draw: control characters as symbols, tabs as spaces (one for one)."""
+    return safe_visible(text).replace("\t", " ")
 
 
 def paragraph_text(article_index: int, article: Article, sentences: list[Sentence], view: View) -> Text:

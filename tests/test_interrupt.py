@@ -1,0 +1,67 @@
+"""Failures and interruptions lose nothing: the output file is the old one or a whole new one."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.conftest import ROOT, SEEDS
+
+
+def start(out: Path, cache: Path, limit_file_size: int | None = None) -> subprocess.Popen[str]:
+    def limits() -> None:
+        if limit_file_size is not None:
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit_file_size, limit_file_size))
+
+    env = dict(os.environ, DIFFNEWS_CACHE_DIR=str(cache))
+    return subprocess.Popen([sys.executable, "-m", "tui", *SEEDS, "-f", "json", "-o", str(out)], cwd=ROOT,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=limits)
+
+
+def test_ctrl_c_exits_130_with_one_line_and_keeps_the_old_file(tmp_path: Path) -> None:
+    out = tmp_path / "alignment.json"
+    out.write_text("old")
+    process = start(out, tmp_path / "cold-cache")
+    time.sleep(3)  # loading the model on a cold cache takes longer than this
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130
+    assert stderr.strip().splitlines() == ["diffnews: interrupted"]
+    assert out.read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["alignment.json"]
+
+
+def test_a_write_failing_midway_leaves_the_old_file(tmp_path: Path) -> None:
+    out = tmp_path / "alignment.json"
+    out.write_text("old")
+    process = start(out, tmp_path / "cache", limit_file_size=20_000)  # the JSON is ~120 kB
+    _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 1
+    assert stderr.strip().splitlines()[-1].startswith(f"diffnews: error: {out}: cannot write")
+    assert "Traceback" not in stderr
+    assert out.read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["alignment.json"]
+
+
+def test_killing_at_any_moment_leaves_old_or_whole_output(tmp_path: Path) -> None:
+    out = tmp_path / "alignment.json"
+    cache = tmp_path / "cache"
+    out.write_text("old")
+    done = start(out, cache)  # fill the cache: later runs spend their time exporting and writing
+    assert done.wait(timeout=300) == 0
+    out.write_text("old")
+    for delay in (0.05, 0.2, 0.35, 0.5, 0.8):
+        process = start(out, cache)
+        time.sleep(delay)
+        process.kill()
+        process.wait()
+        text = out.read_text()
+        assert text == "old" or json.loads(text)["schema"] == "diffnews/1"

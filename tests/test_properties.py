@@ -1,0 +1,71 @@
+"""Properties that must hold for any input (hypothesis)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from align import align, load_articles
+from align.export import to_json
+from align.segment import segment
+from tests.conftest import SEEDS, write
+
+
+@given(st.text(min_size=1, max_size=400))
+@settings(max_examples=300, deadline=None)
+def test_segment_offsets_round_trip_on_any_unicode(text: str) -> None:
+    article = segment("x", "x", text)
+    previous_end = 0
+    for n, s in enumerate(article.sentences):
+        assert s.index == n and s.text and text[s.start : s.end] == s.text
+        assert s.start >= previous_end
+        previous_end = s.end
+    covered = set()
+    for s in article.sentences:
+        covered.update(range(s.start, s.end))
+    assert all(i in covered or text[i].isspace() for i in range(len(text)))
+
+
+def _groups_by_name(alignment) -> set[frozenset[tuple[str, int]]]:
+    return {frozenset((alignment.articles[m.article].name, m.sentence) for m in g.members)
+            for g in alignment.groups}
+
+
+@given(st.sampled_from(list(itertools.permutations(range(4)))))
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_article_order_does_not_change_the_groups(embedder, order: tuple[int, ...]) -> None:
+    reference = _groups_by_name(align(load_articles(SEEDS[:4]), embedder=embedder))
+    shuffled = align(load_articles([SEEDS[i] for i in order]), embedder=embedder)
+    assert _groups_by_name(shuffled) == reference
+
+
+WORDS = ["Putin", "Biden", "talks", "Geneva", "sanctions", "50", "minutes", "Thursday", "troops",
+         "“serious”", "not", "said", "the", "border", "on", "December", "7", "$3", "million", "[bold]", "\x1b[31m"]
+sentence = st.lists(st.sampled_from(WORDS), min_size=1, max_size=12).map(lambda w: " ".join(w) + ".")
+article = st.lists(sentence, min_size=1, max_size=6).map(" ".join)
+
+
+@given(article, article)
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_json_export_always_loads_and_follows_the_schema(embedder, tmp_path_factory, left: str, right: str) -> None:
+    folder = tmp_path_factory.mktemp("prop")
+    data = json.loads(to_json(align(load_articles([write(folder, "a.txt", left), write(folder, "b.txt", right)]),
+                                    embedder=embedder)))
+    assert data["schema"] == "diffnews/1" and set(data) == {"schema", "model", "threshold", "articles", "groups", "unaligned"}
+    for a in data["articles"]:
+        assert set(a) == {"id", "name", "source", "text", "sentences"}
+        for s in a["sentences"]:
+            assert a["text"][s["start"] : s["end"]] == s["text"]
+    for g in data["groups"]:
+        assert set(g) == {"id", "score", "members", "pairs", "divergences"}
+        assert len({m["article"] for m in g["members"]}) >= 2
+        for d in g["divergences"]:
+            assert d["type"] in {"conflict", "variant", "missing"} and (d["a_span"] or d["b_span"])
+            for side in ("a", "b"):
+                if d[f"{side}_span"]:
+                    text = data["articles"][d[side]["article"]]["text"]
+                    span = d[f"{side}_span"]
+                    assert text[span["start"] : span["end"]] == span["text"]
