@@ -102,16 +102,22 @@ class Embedder:
     def _encode(self, texts: list[str], progress: Progress | None) -> list[np.ndarray]:
         if progress:
             progress("load", 0, len(texts))
-        model = self._load()
-        out: list[np.ndarray] = []
-        for start in range(0, len(texts), _BATCH):
-            batch = texts[start : start + _BATCH]
-            out.extend(model.encode(batch, normalize_embeddings=True, convert_to_numpy=True))
+        model = self.load()
+        # Batches of similar length waste least time on padding; results go back in input order.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out: list[np.ndarray] = [np.empty(0)] * len(texts)
+        for start in range(0, len(order), _BATCH):
+            batch = order[start : start + _BATCH]
+            vectors = model.encode([texts[i] for i in batch], normalize_embeddings=True,
+                                   convert_to_numpy=True, batch_size=len(batch))
+            for i, vector in zip(batch, vectors):
+                out[i] = vector
             if progress:
-                progress("embed", len(out), len(texts))
+                progress("embed", min(start + _BATCH, len(texts)), len(texts))
         return out
 
-    def _load(self) -> Any:
+    def load(self) -> Any:
+        """The sentence-transformers model, loaded on first use."""
         if self._model is None:
             self._model = load_model(self.model)
         return self._model

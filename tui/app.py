@@ -30,7 +30,7 @@ THRESHOLD_STEP = 0.05
 
 
 class DiffApp(App[None]):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute, so subclasses elsewhere find it
     TITLE = "diffnews"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [

