@@ -49,8 +49,10 @@ def load_articles(sources: list[str], max_chars: int = DEFAULT_MAX_CHARS) -> tup
     return tuple(articles)
 
 
-def prepare(articles: tuple[Article, ...], embedder: Embedder, progress: Progress | None = None) -> Prepared:
-    """Embed every sentence and score every sentence pair across articles."""
+def prepare(
+    articles: tuple[Article, ...], embedder: Embedder, progress: Progress | None = None, method: str = "combined"
+) -> Prepared:
+    """Embed every sentence and score every sentence pair across articles (see match.score_pairs)."""
     texts = [s.text for a in articles for s in a.sentences]
     matrix = embedder.embed(texts, progress)
     vectors, start = [], 0
@@ -58,7 +60,7 @@ def prepare(articles: tuple[Article, ...], embedder: Embedder, progress: Progres
         vectors.append(matrix[start : start + len(article.sentences)])
         start += len(article.sentences)
     found = tuple(tuple(_details.extract(s.text) for s in a.sentences) for a in articles)
-    return Prepared(articles, found, score_pairs(articles, tuple(vectors), found), embedder.model)
+    return Prepared(articles, found, score_pairs(articles, tuple(vectors), found, method), embedder.model)
 
 
 def regroup(prepared: Prepared, threshold: float) -> Alignment:

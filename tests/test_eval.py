@@ -1,0 +1,78 @@
+"""`diffnews eval`: exact figures on a tiny gold, line-numbered errors, and the seeds gold floor."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+TINY = {
+    "id": "tiny",
+    "articles": [
+        ["Putin and Biden spoke by phone for 50 minutes on Thursday.",
+         "The Kremlin said the talks were useful.",
+         "Geneva will host new talks in January."],
+        ["New talks will be held in Geneva in January.",
+         "Biden and Putin talked on the phone for 50 minutes on Thursday.",
+         "The weather in Moscow was cold and snowy."],
+    ],
+    # the third link (useful talks ~ cold weather) is one the aligner misses at the default threshold
+    "links": [[0, 0, 1, 1], [1, 0, 0, 2], [0, 1, 1, 2]],
+}
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "tui", "eval", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=600)
+
+
+def test_tiny_gold_has_the_known_score(tmp_path: Path) -> None:
+    gold = tmp_path / "tiny.jsonl"
+    gold.write_text(json.dumps(TINY) + "\n", encoding="utf-8")
+    result = run(str(gold), "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "cases": 1, "gold_links": 3, "predicted_links": 2, "precision": 1.0, "recall": 0.6667,
+        "f1": 0.8, "threshold": 0.5,
+    }
+
+
+def test_sweep_prints_the_curve_and_the_best(tmp_path: Path) -> None:
+    gold = tmp_path / "tiny.jsonl"
+    gold.write_text(json.dumps(TINY) + "\n", encoding="utf-8")
+    result = run(str(gold), "--sweep")
+    assert result.returncode == 0, result.stderr
+    rows = [line for line in result.stdout.splitlines() if line.strip().startswith("0.")]
+    assert len(rows) == 26 and sum("<- best" in row for row in rows) == 1
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("{not json", "line 2: not JSON"),
+        ('{"id": "x", "articles": [["One."]], "links": []}', "line 2: 'articles' must be two or more"),
+        ('{"id": "x", "articles": [["One."], ["Two."]], "links": [[0, 0, 1, 5]]}', "line 2: link [0, 0, 1, 5]"),
+        ('{"id": "x", "links": []}', "line 2: a case needs"),
+    ],
+)
+def test_bad_gold_line_is_named(tmp_path: Path, line: str, message: str) -> None:
+    gold = tmp_path / "bad.jsonl"
+    gold.write_text(json.dumps(TINY) + "\n" + line + "\n", encoding="utf-8")
+    result = run(str(gold))
+    assert result.returncode == 1
+    (only,) = result.stderr.strip().splitlines()
+    assert only.startswith("diffnews: error: ") and message in only
+
+
+def test_seeds_gold_stays_above_its_floor() -> None:
+    """The measured F1 on the seeds gold is 0.31 (README); a regression below 0.28 fails."""
+    result = run(str(ROOT / "tests" / "gold" / "seeds.jsonl"), "--json")
+    assert result.returncode == 0, result.stderr
+    scores = json.loads(result.stdout)
+    assert scores["cases"] == 10 and scores["gold_links"] == 160
+    assert scores["f1"] >= 0.28 and scores["precision"] >= 0.42
