@@ -189,15 +189,17 @@ async def test_click_selects_the_sentence_group(gated) -> None:
     app = DiffApp(load_articles(SEEDS), gated, 0.5)
     async with app.run_test(size=(160, 40)) as pilot:
         await ready(app, pilot)
-        last = app.view.alignment.groups[-1]
-        target = last.members[0]
-        paragraph = paragraph_of(app, target)
-        clicked = Member(target.article, paragraph.sentences[0].index)
-        expected = app.view.alignment.group_of(clicked)
-        assert expected is not None and expected != app.view.selected
-        app.query_one(f"#article-{target.article}", ArticleColumn).scroll_to_sentence(target.sentence)
+        alignment = app.view.alignment
+        # a paragraph that opens with a sentence of a group other than the selected one
+        clicked, expected = next(
+            (m, alignment.group_of(m))
+            for column in app.query(ArticleColumn) for p in column.paragraphs.values()
+            for m in [Member(column.article_index, p.sentences[0].index)]
+            if alignment.group_of(m) not in (None, app.view.selected)
+        )
+        app.query_one(f"#article-{clicked.article}", ArticleColumn).scroll_to_sentence(clicked.sentence)
         await pilot.pause()
-        await pilot.click(paragraph, offset=(2, 0))
+        await pilot.click(paragraph_of(app, clicked), offset=(2, 0))
         assert app.view.selected == expected
 
 

@@ -4,7 +4,7 @@ import re
 
 from tests.conftest import ROOT
 from tui.app import DiffApp
-from tui.cli import app
+from tui.cli import app, eval_app
 from tui.widgets.help_screen import KEYS
 
 import typer
@@ -29,3 +29,10 @@ def test_every_key_is_in_the_readme_and_the_help() -> None:
                 continue  # closes the search box, documented with `/`
             assert re.search(rf"`{re.escape(shown)}`", README), key
             assert shown in helped, key
+
+
+def test_every_eval_option_is_in_the_readme() -> None:
+    for param in typer.main.get_command(eval_app).params:
+        for flag in param.opts:
+            if flag.startswith("--") and flag != "--help":
+                assert flag in README, flag
