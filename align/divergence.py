@@ -88,13 +88,13 @@ def _agree(a: str, b: str) -> bool:
 
 
 def _compare_values(left: list[Located], right: list[Located], context: _Context) -> list[Divergence]:
-    unmatched_left = [l for l in left if not any(_agree(l[1].value, r[1].value) for r in right)]
-    unmatched_right = [r for r in right if not any(_agree(l[1].value, r[1].value) for l in left)]
-    found = [context.make("conflict", l, r) for l, r in zip(unmatched_left, unmatched_right)]
+    unmatched_left = [mine for mine in left if not any(_agree(mine[1].value, theirs[1].value) for theirs in right)]
+    unmatched_right = [theirs for theirs in right if not any(_agree(mine[1].value, theirs[1].value) for mine in left)]
+    found = [context.make("conflict", mine, theirs) for mine, theirs in zip(unmatched_left, unmatched_right)]
     rest_left = unmatched_left[len(unmatched_right):]
     rest_right = unmatched_right[len(unmatched_left):]
-    found += [context.make("missing", l, None) for l in rest_left]
-    found += [context.make("missing", None, r) for r in rest_right]
+    found += [context.make("missing", mine, None) for mine in rest_left]
+    found += [context.make("missing", None, theirs) for theirs in rest_right]
     return found
 
 
@@ -103,13 +103,13 @@ def _compare_names(left: list[Located], right: list[Located], context: _Context)
     right_values = {d.value for _, d in right}
     found: list[Divergence] = []
     paired: set[str] = set()
-    for l in left:
-        if l[1].value in right_values or l[1].value in paired:
+    for mine in left:
+        if mine[1].value in right_values or mine[1].value in paired:
             continue
-        best = max(right, key=lambda r: fuzz.ratio(l[1].value, r[1].value), default=None)
-        if best and _spelling_variant(l[1].value, best[1].value):
-            paired.add(l[1].value)
-            found.append(context.make("variant", l, best))
+        best = max(right, key=lambda theirs: fuzz.ratio(mine[1].value, theirs[1].value), default=None)
+        if best and _spelling_variant(mine[1].value, best[1].value):
+            paired.add(mine[1].value)
+            found.append(context.make("variant", mine, best))
     return found
 
 
@@ -125,19 +125,19 @@ def _spelling_variant(a: str, b: str) -> bool:
 def _compare_quotes(left: list[Located], right: list[Located], context: _Context) -> list[Divergence]:
     """Quoted words that differ, or that one side quotes and the other does not say at all."""
     found: list[Divergence] = []
-    for l in left:
-        best = max(right, key=lambda r: fuzz.ratio(l[1].value, r[1].value), default=None)
-        if best and fuzz.ratio(l[1].value, best[1].value) >= _QUOTE_SAME:
+    for mine in left:
+        best = max(right, key=lambda theirs: fuzz.ratio(mine[1].value, theirs[1].value), default=None)
+        if best and fuzz.ratio(mine[1].value, best[1].value) >= _QUOTE_SAME:
             continue
-        if fuzz.partial_ratio(l[1].value, context.right_text) >= _QUOTE_PRESENT:
+        if fuzz.partial_ratio(mine[1].value, context.right_text) >= _QUOTE_PRESENT:
             continue
-        found.append(context.make("conflict", l, best) if best else context.make("missing", l, None))
-    for r in right:
-        if any(fuzz.ratio(l[1].value, r[1].value) >= _QUOTE_SAME for l in left):
+        found.append(context.make("conflict", mine, best) if best else context.make("missing", mine, None))
+    for theirs in right:
+        if any(fuzz.ratio(mine[1].value, theirs[1].value) >= _QUOTE_SAME for mine in left):
             continue
-        if left or fuzz.partial_ratio(r[1].value, context.left_text) >= _QUOTE_PRESENT:
+        if left or fuzz.partial_ratio(theirs[1].value, context.left_text) >= _QUOTE_PRESENT:
             continue
-        found.append(context.make("missing", None, r))
+        found.append(context.make("missing", None, theirs))
     return found
 
 

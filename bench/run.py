@@ -100,7 +100,7 @@ def child_viewer(started: float, paths: list[str], cache: str) -> dict[str, floa
     from align import load_articles
     from align.embed import Embedder
     from tui.app import DiffApp
-    from tui.messages import AlignmentReady
+    from tui.messages import AlignmentFailed, AlignmentReady
     from tui.widgets.column import ArticleColumn
 
     marks: dict[str, float] = {}
@@ -117,6 +117,10 @@ def child_viewer(started: float, paths: list[str], cache: str) -> dict[str, floa
         def on_alignment_ready(self, message: AlignmentReady) -> None:
             self.call_after_refresh(self._shown)
 
+        def on_alignment_failed(self, message: AlignmentFailed) -> None:
+            marks["failed"] = 1.0
+            self.exit()
+
         def _shown(self) -> None:
             marks["alignment_shown"] = time.time() - started
             self.exit()
@@ -130,10 +134,12 @@ def run_child(mode: str, paths: list[str], cache: str) -> dict[str, float]:
     started = time.time()
     env = dict(os.environ, DIFFNEWS_CACHE_DIR=cache)
     done = subprocess.run([sys.executable, __file__, "--child", mode, str(started), cache, *paths],
-                          capture_output=True, text=True, env=env, cwd=ROOT)
+                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=1800)
     if done.returncode:
         raise SystemExit(f"benchmark child {mode} failed:\n{done.stderr}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
+    if result.get("failed"):
+        raise SystemExit(f"benchmark child {mode}: the alignment failed")
     result["wall"] = time.time() - started
     return result
 

@@ -28,9 +28,3 @@ class AlignmentReady(Message):
 @dataclass
 class AlignmentFailed(Message):
     error: str
-
-
-@dataclass
-class SentenceClicked(Message):
-    article: int
-    sentence: int
