@@ -77,20 +77,34 @@ def _agree(a: str, b: str) -> bool:
         return True
     if "-" in a or "-" in b or ":" in a:  # dates by their parts; "12-30" agrees with "2021-12-30"
         return a.endswith(b) or b.endswith(a) or a.startswith(b) or b.startswith(a)
-    if a in _VAGUE_FLOOR or b in _VAGUE_FLOOR:
-        vague, exact = (a, b) if a in _VAGUE_FLOOR else (b, a)
-        try:
-            return float(exact.lstrip("<>").removesuffix("min")) >= _VAGUE_FLOOR[vague]
-        except ValueError:
-            return False
     # "more than 100,000" agrees with "100,000": the figure is the same, only hedged.
     return a.lstrip("<>") == b.lstrip("<>")
 
 
+def _vaguely(a: str, b: str) -> bool:
+    """A vague amount ("thousands") and an exact one it covers ("more than 100,000")."""
+    if (a in _VAGUE_FLOOR) == (b in _VAGUE_FLOOR):
+        return False
+    vague, exact = (a, b) if a in _VAGUE_FLOOR else (b, a)
+    try:
+        return float(exact.lstrip("<>").removesuffix("min")) >= _VAGUE_FLOOR[vague]
+    except ValueError:
+        return False
+
+
 def _compare_values(left: list[Located], right: list[Located], context: _Context) -> list[Divergence]:
+    """Same values pass; a vague amount against an exact one is a variant; the rest conflict, or
+    are missing on the side that has fewer."""
     unmatched_left = [mine for mine in left if not any(_agree(mine[1].value, theirs[1].value) for theirs in right)]
     unmatched_right = [theirs for theirs in right if not any(_agree(mine[1].value, theirs[1].value) for mine in left)]
-    found = [context.make("conflict", mine, theirs) for mine, theirs in zip(unmatched_left, unmatched_right)]
+    found = []
+    for mine in list(unmatched_left):
+        partner = next((theirs for theirs in unmatched_right if _vaguely(mine[1].value, theirs[1].value)), None)
+        if partner:
+            found.append(context.make("variant", mine, partner))
+            unmatched_left.remove(mine)
+            unmatched_right.remove(partner)
+    found += [context.make("conflict", mine, theirs) for mine, theirs in zip(unmatched_left, unmatched_right)]
     rest_left = unmatched_left[len(unmatched_right):]
     rest_right = unmatched_right[len(unmatched_left):]
     found += [context.make("missing", mine, None) for mine in rest_left]

@@ -8,10 +8,14 @@ from pathlib import Path
 
 from align import Prepared, prepare, regroup
 from align.boilerplate import is_boilerplate, opens_boilerplate_paragraph
+from align.details import extract
+from align.divergence import diverge
 from align.embed import Embedder
-from align.model import Alignment, Article, DiffnewsError, Sentence
+from align.model import Alignment, Article, DiffnewsError, Group, Member, Sentence
 
 Link = tuple[int, int, int, int]  # article a, sentence i, article b, sentence j, with (a, i) < (b, j)
+KINDS = ("number", "date", "weekday", "time", "duration", "money", "percent", "name", "quote", "negation")
+TYPES = ("conflict", "variant", "missing")
 
 
 @dataclass(frozen=True)
@@ -19,6 +23,16 @@ class GoldCase:
     id: str
     articles: tuple[tuple[str, ...], ...]
     links: frozenset[Link]
+
+
+@dataclass(frozen=True)
+class DivergenceCase:
+    """Two aligned sentences and the divergences a careful reader flags between them."""
+
+    id: str
+    a: str
+    b: str
+    divergences: frozenset[tuple[str, str, str | None, str | None]]  # kind, type, a text, b text
 
 
 @dataclass(frozen=True)
@@ -44,7 +58,7 @@ class Score:
         return Score(self.gold + other.gold, self.predicted + other.predicted, self.correct + other.correct)
 
 
-def read_gold(path: Path) -> list[GoldCase]:
+def read_gold(path: Path) -> list[GoldCase | DivergenceCase]:
     """Cases from a JSON-lines gold file; a bad line is a DiffnewsError naming its number."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -59,11 +73,13 @@ def read_gold(path: Path) -> list[GoldCase]:
     return cases
 
 
-def _case(line: str, where: str) -> GoldCase:
+def _case(line: str, where: str) -> GoldCase | DivergenceCase:
     try:
         data = json.loads(line)
     except json.JSONDecodeError as error:
         raise DiffnewsError(f"{where}: not JSON ({error.msg})") from None
+    if isinstance(data, dict) and "divergences" in data:
+        return _divergence_case(data, where)
     if not isinstance(data, dict) or not {"id", "articles", "links"} <= data.keys():
         raise DiffnewsError(f"{where}: a case needs 'id', 'articles' and 'links'")
     articles = data["articles"]
@@ -80,6 +96,19 @@ def _case(line: str, where: str) -> GoldCase:
             raise DiffnewsError(f"{where}: link {link!r} does not name sentences of two different articles")
         links.add(_ordered(*link))
     return GoldCase(str(data["id"]), tuple(tuple(a) for a in articles), frozenset(links))
+
+
+def _divergence_case(data: dict[str, object], where: str) -> DivergenceCase:
+    a, b, flagged = data.get("a"), data.get("b"), data.get("divergences")
+    if not (isinstance(a, str) and isinstance(b, str) and isinstance(flagged, list)):
+        raise DiffnewsError(f"{where}: a divergence case needs sentences 'a' and 'b' and a list 'divergences'")
+    found = set()
+    for d in flagged:
+        if (not isinstance(d, dict) or d.get("kind") not in KINDS or d.get("type") not in TYPES
+                or not (isinstance(d.get("a"), str) or isinstance(d.get("b"), str))):
+            raise DiffnewsError(f"{where}: divergence {d!r} needs a known 'kind' and 'type' and an 'a' or 'b' text")
+        found.add((d["kind"], d["type"], d.get("a"), d.get("b")))
+    return DivergenceCase(str(data.get("id", where)), a, b, frozenset(found))
 
 
 def _ordered(a: int, i: int, b: int, j: int) -> Link:
@@ -116,8 +145,48 @@ def score(gold: frozenset[Link], predicted: frozenset[Link]) -> Score:
     return Score(len(gold), len(predicted), len(gold & predicted))
 
 
+Flag = tuple[str, str, str | None, str | None]
+
+
+def _same_flag(gold: Flag, predicted: Flag) -> bool:
+    """Kind and type equal; each side's text equal, or one containing the other ("9:35 pm" in "9:35 pm CET")."""
+    def same_text(x: str | None, y: str | None) -> bool:
+        if x is None or y is None:
+            return x is y
+        x, y = x.lower().strip(" .,"), y.lower().strip(" .,")
+        return x in y or y in x
+
+    return gold[:2] == predicted[:2] and same_text(gold[2], predicted[2]) and same_text(gold[3], predicted[3])
+
+
 def prepare_cases(cases: list[GoldCase], embedder: Embedder, method: str = "combined") -> list[Prepared]:
     return [prepare(articles_of(case), embedder, method=method) for case in cases]
+
+
+def flagged(case: DivergenceCase) -> frozenset[tuple[str, str, str | None, str | None]]:
+    """What diffnews flags between the two sentences of a divergence case, taken as one group."""
+    articles = articles_of(GoldCase(case.id, ((case.a,), (case.b,)), frozenset()))
+    members = (Member(0, 0), Member(1, 0))
+    sentences = {m: articles[m.article].sentences[0] for m in members}
+    details = {m: extract(sentences[m].text) for m in members}
+    found = diverge(Group(0, members, 0.0, ()), sentences, details)
+    return frozenset((d.kind, d.type, d.a_span.text if d.a_span else None, d.b_span.text if d.b_span else None)
+                     for d in found)
+
+
+def score_divergences(cases: list[DivergenceCase]) -> Score:
+    """Micro precision and recall of flagged divergences: kind, type and both texts must match."""
+    total = Score(0, 0, 0)
+    for case in cases:
+        predicted = list(flagged(case))
+        correct = 0
+        for gold in case.divergences:
+            match = next((p for p in predicted if _same_flag(gold, p)), None)
+            if match:
+                predicted.remove(match)
+                correct += 1
+        total += Score(len(case.divergences), correct + len(predicted), correct)
+    return total
 
 
 def evaluate(cases: list[GoldCase], prepared: list[Prepared], threshold: float) -> list[Score]:

@@ -76,3 +76,29 @@ def test_seeds_gold_stays_above_its_floor() -> None:
     scores = json.loads(result.stdout)
     assert scores["cases"] == 10 and scores["gold_links"] == 160
     assert scores["f1"] >= 0.28 and scores["precision"] >= 0.42
+
+
+def test_tiny_divergence_gold_has_the_known_score(tmp_path: Path) -> None:
+    case = {"id": "call", "a": "Ushakov said the call on Thursday lasted 50 minutes.",
+            "b": "Oshakov said the call on Saturday lasted 50 minutes, with 100 aides.",
+            # flagged by hand: the weekday, the spelling, and a headcount diffnews cannot know is wrong
+            "divergences": [{"kind": "weekday", "type": "conflict", "a": "Thursday", "b": "Saturday"},
+                            {"kind": "name", "type": "variant", "a": "Ushakov", "b": "Oshakov"},
+                            {"kind": "duration", "type": "conflict", "a": "50 minutes", "b": "an hour"}]}
+    gold = tmp_path / "divergences.jsonl"
+    gold.write_text(json.dumps(case) + "\n", encoding="utf-8")
+    result = run(str(gold), "--json")
+    assert result.returncode == 0, result.stderr
+    # diffnews flags the weekday, the name and "100" (missing in a): 2 of its 3 flags are right
+    assert json.loads(result.stdout) == {
+        "cases": 1, "divergence_cases": 1, "gold_divergences": 3, "predicted_divergences": 3,
+        "divergence_precision": 0.6667, "divergence_recall": 0.6667,
+    }
+
+
+def test_seeds_divergence_gold_meets_its_targets() -> None:
+    result = run(str(ROOT / "tests" / "gold" / "divergences.jsonl"), "--json")
+    assert result.returncode == 0, result.stderr
+    scores = json.loads(result.stdout)
+    assert scores["divergence_cases"] >= 20
+    assert scores["divergence_precision"] >= 0.9 and scores["divergence_recall"] >= 0.8

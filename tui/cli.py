@@ -105,35 +105,56 @@ def evaluate(
     """Align each case of a gold file and score the predicted sentence links against the gold links.
 
     A predicted link is any two sentences of different articles in one group. Prints micro
-    precision, recall and F1 over all cases, and each case's figures.
+    precision, recall and F1 over all cases, and each case's figures. Lines of the form
+    {id, a, b, divergences: [{kind, type, a, b}, ...]} score the divergences diffnews flags
+    between two aligned sentences.
     """
     from align import evaluate as ev
 
-    cases = ev.read_gold(gold)
-    with _progress() as report:
-        embedder = Embedder(model, default_cache_path())
-        texts = [s for case in cases for article in case.articles for s in article]
-        embedder.embed(texts, report)  # one pass for all cases, with one progress bar
-        prepared = ev.prepare_cases(cases, embedder, method.value)
-    thresholds = [round(0.30 + 0.02 * k, 2) for k in range(26)] if sweep else [threshold]
-    results = {t: ev.evaluate(cases, prepared, t) for t in thresholds}
-    best = max(thresholds, key=lambda t: (sum(results[t], ev.Score(0, 0, 0)).f1, -abs(t - threshold)))
-    total = sum(results[best], ev.Score(0, 0, 0))
+    everything = ev.read_gold(gold)
+    cases = [c for c in everything if isinstance(c, ev.GoldCase)]
+    flagged = [c for c in everything if isinstance(c, ev.DivergenceCase)]
+    result: dict[str, object] = {"cases": len(everything)}
+    if cases:
+        with _progress() as report:
+            embedder = Embedder(model, default_cache_path())
+            embedder.embed([s for case in cases for article in case.articles for s in article], report)
+            prepared = ev.prepare_cases(cases, embedder, method.value)
+        thresholds = [round(0.30 + 0.02 * k, 2) for k in range(26)] if sweep else [threshold]
+        scores = {t: ev.evaluate(cases, prepared, t) for t in thresholds}
+        best = max(thresholds, key=lambda t: (sum(scores[t], ev.Score(0, 0, 0)).f1, -abs(t - threshold)))
+        total = sum(scores[best], ev.Score(0, 0, 0))
+        result.update(gold_links=total.gold, predicted_links=total.predicted, precision=round(total.precision, 4),
+                      recall=round(total.recall, 4), f1=round(total.f1, 4), threshold=best)
+        if not as_json:
+            _print_links(cases, scores, best, sweep)
+    if flagged:
+        found = ev.score_divergences(flagged)
+        result.update(divergence_cases=len(flagged), gold_divergences=found.gold,
+                      predicted_divergences=found.predicted, divergence_precision=round(found.precision, 4),
+                      divergence_recall=round(found.recall, 4))
+        if not as_json:
+            print(f"\ndivergences in {len(flagged)} aligned pairs: {found.gold} flagged by hand, {found.predicted} "
+                  f"by diffnews, {found.correct} in common: precision {found.precision:.3f}, recall {found.recall:.3f}")
     if as_json:
-        print(json.dumps({"cases": len(cases), "gold_links": total.gold, "predicted_links": total.predicted,
-                          "precision": round(total.precision, 4), "recall": round(total.recall, 4),
-                          "f1": round(total.f1, 4), "threshold": best}))
-        return
+        print(json.dumps(result))
+
+
+def _print_links(cases: list, scores: dict, best: float, sweep: bool) -> None:
+    """The link scores as tables: the sweep if asked for, then each case at the best threshold."""
+    from align.evaluate import Score
+
     if sweep:
         print(f"{'threshold':>9} {'precision':>9} {'recall':>7} {'f1':>6}")
-        for t in thresholds:
-            s = sum(results[t], ev.Score(0, 0, 0))
+        for t, per_case in scores.items():
+            s = sum(per_case, Score(0, 0, 0))
             print(f"{t:9.2f} {s.precision:9.3f} {s.recall:7.3f} {s.f1:6.3f}{'  <- best' if t == best else ''}")
         print()
     print(f"{'case':24} {'gold':>5} {'pred':>5} {'right':>5} {'precision':>9} {'recall':>7} {'f1':>6}")
-    for case, s in zip(cases, results[best]):
+    for case, s in zip(cases, scores[best]):
         print(f"{visible(case.id)[:24]:24} {s.gold:5} {s.predicted:5} {s.correct:5} {s.precision:9.3f} "
               f"{s.recall:7.3f} {s.f1:6.3f}")
+    total = sum(scores[best], Score(0, 0, 0))
     print(f"{'all (micro), threshold ' + format(best, '.2f'):24} {total.gold:5} {total.predicted:5} "
           f"{total.correct:5} {total.precision:9.3f} {total.recall:7.3f} {total.f1:6.3f}")
 

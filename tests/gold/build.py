@@ -1,4 +1,5 @@
-"""Write seeds.jsonl: one case per pair of seed articles, sentences as diffnews segments them.
+"""Write seeds.jsonl (one case per pair of seed articles, sentences as diffnews segments them) and
+divergences.jsonl (the divergences flagged by hand between aligned seed sentences).
 
     python tests/gold/build.py        (run again only when the annotation changes)
 """
@@ -15,7 +16,7 @@ sys.path.insert(0, str(HERE.parent.parent))
 
 from align.read import read_source  # noqa: E402
 from align.segment import segment  # noqa: E402
-from tests.gold.statements import STATEMENTS  # noqa: E402
+from tests.gold.statements import DIVERGENCES, STATEMENTS  # noqa: E402
 
 
 def main() -> None:
@@ -33,6 +34,18 @@ def main() -> None:
         lines.append(json.dumps({"id": f"seeds-{x}{y}", "articles": [sentences[x], sentences[y]], "links": links},
                                 ensure_ascii=False))
     (HERE / "seeds.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def text(ref: str) -> str:
+        article, sentence = (int(n) for n in ref.split("."))
+        return sentences[article][sentence]
+
+    cases = [
+        json.dumps({"id": f"{a}~{b}", "a": text(a), "b": text(b),
+                    "divergences": [{"kind": k, "type": t, "a": x, "b": y} for k, t, x, y in flags]},
+                   ensure_ascii=False)
+        for a, b, flags in DIVERGENCES
+    ]
+    (HERE / "divergences.jsonl").write_text("\n".join(cases) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

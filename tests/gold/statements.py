@@ -30,3 +30,37 @@ STATEMENTS: dict[str, list[str]] = {
     "Russia wants Western weapons out of Ukraine": ["0.22", "0.23", "3.21"],
     "Crimea 2014 and the war in the east": ["0.15", "0.18", "0.19", "0.20", "1.28"],
 }
+
+# Divergences a careful reader flags between two aligned sentences: (a, b, [(kind, type, a text, b text)]).
+# A text of None: the detail is not stated on that side ("missing").
+DIVERGENCES: list[tuple[str, str, list[tuple[str, str, str | None, str | None]]]] = [
+    ("1.23", "3.5", [("date", "missing", None, "December 30, 2021")]),
+    ("1.22", "2.7", [("name", "variant", "Ushako", "Ushakov"), ("quote", "missing", "satisfied", None),
+                     ("quote", "missing", "serious and important.", None)]),
+    ("1.22", "3.14", [("name", "variant", "Ushako", "Ushakov"), ("quote", "missing", "satisfied", None),
+                      ("quote", "missing", "serious and important.", None)]),
+    ("2.9", "3.16", [("name", "variant", "Saki", "Psaki"),
+                     ("quote", "missing", None, "President Biden reiterated that substantive progress")]),
+    ("0.18", "2.4", [("number", "variant", "thousands", "More than 100,000"),
+                     ("date", "missing", "2014", None)]),
+    ("0.18", "4.14", [("number", "variant", "thousands", "more than 100,000"),
+                      ("date", "missing", "2014", None)]),
+    ("2.4", "4.14", []),
+    ("0.5", "1.23", [("time", "missing", "9:35 pm", None), ("time", "missing", "midnight", None),
+                     ("weekday", "missing", None, "Thursday")]),
+    ("0.5", "2.6", [("time", "missing", "9:35 pm", None), ("time", "missing", "midnight", None)]),
+    ("0.5", "3.5", [("time", "missing", "9:35 pm", None), ("time", "missing", "midnight", None),
+                    ("weekday", "missing", None, "Thursday"), ("date", "missing", None, "December 30, 2021")]),
+    ("1.24", "3.6", []),
+    ("2.10", "3.8", [("quote", "missing", "President Biden reiterated to the Russian leader", None)]),
+    ("1.31", "2.11", [("date", "missing", "January 10", None)]),
+    ("0.4", "1.23", [("duration", "missing", None, "50 minutes")]),
+    ("0.4", "3.5", [("duration", "missing", None, "50 minutes"), ("date", "missing", None, "December 30, 2021")]),
+    ("2.1", "3.4", [("date", "missing", "Dec. 31", None)]),
+    ("1.19", "3.3", []),
+    ("1.13", "3.17", [("weekday", "missing", "Thursday", None)]),
+    ("1.26", "4.15", [("quote", "missing", "provocative", None)]),
+    ("2.13", "3.18", []),
+    ("1.27", "3.7", [("quote", "missing", "serious consequences", None)]),
+    ("1.10", "3.6", []),
+]
