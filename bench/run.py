@@ -215,8 +215,9 @@ def print_report(results: list[dict[str, object]]) -> None:
     for state in ("cold", "warm"):
         view = seeds["viewer"].get(state)
         if view:
+            ratio = f" ({view['alignment_shown'] / floor['wall']:.2f} × floor)" if state == "cold" else ""
             print(f"viewer {state}: first paint {view['first_paint']:.3f} s, alignment shown "
-                  f"{view['alignment_shown']:.3f} s, peak RSS {view['peak_rss_mb']:.0f} MB")
+                  f"{view['alignment_shown']:.3f} s{ratio}, peak RSS {view['peak_rss_mb']:.0f} MB")
     print(f"\nScaling (articles of about {SENTENCES_PER_ARTICLE} sentences)")
     print(f"{'articles':>8} {'sentences':>9} {'cold s':>8} {'floor s':>8} {'cold/floor':>10} "
           f"{'warm s':>8} {'match s':>8} {'diverge s':>9} {'cold MB':>8} {'warm MB':>8}")
