@@ -90,8 +90,8 @@ def _legend() -> str:
         for family, label in FAMILY_LABEL.items()
     )
     types = "".join(
-        f'<span class="key"><span class="t-{kind_type}">{glyph}</span> {escape(meaning)}</span>'
-        for kind_type, (glyph, meaning) in ((t, (TYPE_GLYPH[t], TYPE_MEANING[t])) for t in TYPE_GLYPH)
+        f'<span class="key"><span class="t-{kind_type}">{glyph}</span> {escape(TYPE_MEANING[kind_type])}</span>'
+        for kind_type, glyph in TYPE_GLYPH.items()
     )
     marks = ('<span class="key"><span class="s al">aligned</span></span>'
              '<span class="key"><span class="s un">unique</span></span>'
