@@ -90,12 +90,13 @@ def score_pairs(
                                [w for y in later for w in word_sets[y]], cosine_row >= exact_from)
         shared_row = indicators[x] @ np.vstack([indicators[y] for y in later]).T
         dated_row = dated[x] @ np.vstack([dated[y] for y in later]).T
-        has_date_x = dated[x].any(axis=1)
+        has_date_x = np.asarray(dated[x].any(axis=1), dtype=bool)
         for k, y in enumerate(later):
             block = slice(bounds[k], bounds[k + 1])
             cosine, lexical = cosine_row[:, block], lexical_row[:, block]
             shared, shared_dated = shared_row[:, block], dated_row[:, block]
-            temporal_conflict = has_date_x[:, None] & dated[y].any(axis=1)[None, :] & (shared_dated == 0)
+            has_date_y = np.asarray(dated[y].any(axis=1), dtype=bool)
+            temporal_conflict = has_date_x[:, None] & has_date_y[None, :] & (shared_dated == 0)
             score = (
                 COSINE_WEIGHT * cosine
                 + LEXICAL_WEIGHT * lexical
@@ -136,7 +137,7 @@ def _discount_hubs(score: np.ndarray) -> np.ndarray:
     k_col = min(HUB_NEIGHBOURS, score.shape[0])
     row_hub = np.sort(score, axis=1)[:, -k_row:].mean(axis=1) - mean
     col_hub = np.sort(score, axis=0)[-k_col:, :].mean(axis=0) - mean
-    return score - HUB_PENALTY * (row_hub[:, None] + col_hub[None, :])
+    return np.asarray(score - HUB_PENALTY * (row_hub[:, None] + col_hub[None, :]))
 
 
 def group(

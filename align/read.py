@@ -97,14 +97,19 @@ def html_to_text(html: str, source: str) -> str:
 
     document = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
                                            include_tables=False)
-    body = (document.text if document else "") or ""
+    body, title = _field(document, "text"), _field(document, "title").strip()
     if not body.strip():
         raise DiffnewsError(f"{source}: no article text found in this HTML page")
     paragraphs = [line.strip() for line in body.splitlines() if line.strip()]
-    title = (document.title or "").strip()
     if title and not paragraphs[0].startswith(title):
         paragraphs.insert(0, title)
     return "\n\n".join(paragraphs) + "\n"
+
+
+def _field(document: object, name: str) -> str:
+    """A field of trafilatura's answer: a Document, a dict in some of its modes, or None."""
+    value = document.get(name) if isinstance(document, dict) else getattr(document, name, None)
+    return value if isinstance(value, str) else ""
 
 
 def fetch(url: str, max_bytes: int, timeout: float = FETCH_TIMEOUT) -> tuple[bytes, bool]:
