@@ -31,8 +31,13 @@ class Prepared:
     model: str
 
 
-def load_articles(sources: list[str], max_chars: int = DEFAULT_MAX_CHARS) -> tuple[Article, ...]:
-    """Read and segment each source (a path, a URL or `-`); raise DiffnewsError on bad input."""
+def load_articles(
+    sources: list[str], max_chars: int = DEFAULT_MAX_CHARS, detect_boilerplate: bool = True
+) -> tuple[Article, ...]:
+    """Read and segment each source (a path, a URL or `-`); raise DiffnewsError on bad input.
+
+    Page furniture is marked, and so left out of the alignment, unless `detect_boilerplate` is off.
+    """
     if len(sources) < 2:
         raise DiffnewsError("need at least two articles to compare")
     if len(sources) > MAX_ARTICLES:
@@ -42,7 +47,7 @@ def load_articles(sources: list[str], max_chars: int = DEFAULT_MAX_CHARS) -> tup
     articles = []
     for source in sources:
         name, text = read_source(source, max_chars)
-        article = segment(name, source, text)
+        article = segment(name, source, text, detect_boilerplate)
         if all(s.boilerplate for s in article.sentences):
             raise DiffnewsError(f"{source}: holds no article text, only page furniture")
         articles.append(article)

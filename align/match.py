@@ -144,11 +144,10 @@ def group(
     articles: tuple[Article, ...],
     pair_scores: tuple[PairScores, ...],
     threshold: float,
-    include_boilerplate: bool = False,
 ) -> tuple[Group, ...]:
     """Groups of sentences linked by scores over `threshold`, strongest links first."""
     eligible = [
-        np.array([include_boilerplate or not s.boilerplate for s in a.sentences], dtype=bool)
+        np.array([not s.boilerplate for s in a.sentences], dtype=bool)
         for a in articles
     ]
     links: list[tuple[float, Member, Member]] = []

@@ -12,11 +12,11 @@ from align.model import Article, Sentence
 _LINE = re.compile(r"[^\n]+")
 
 
-def segment(name: str, source: str, text: str) -> Article:
+def segment(name: str, source: str, text: str, detect_boilerplate: bool = True) -> Article:
     """An Article whose sentences cover every non-blank character of `text`, in order.
 
     Every line is split on its own, so a headline without a full stop stays one sentence;
-    a blank line starts a new paragraph.
+    a blank line starts a new paragraph. Page furniture is marked unless `detect_boilerplate` is off.
     """
     sentences: list[Sentence] = []
     paragraph = -1
@@ -30,7 +30,7 @@ def segment(name: str, source: str, text: str) -> Article:
         for number, (start, end) in enumerate(_split_line(line.group())):
             sentence_text = text[line.start() + start : line.start() + end]
             if number == 0:
-                furniture = opens_boilerplate_paragraph(sentence_text)
+                furniture = detect_boilerplate and opens_boilerplate_paragraph(sentence_text)
             sentences.append(
                 Sentence(
                     index=len(sentences),
@@ -38,7 +38,7 @@ def segment(name: str, source: str, text: str) -> Article:
                     end=line.start() + end,
                     text=sentence_text,
                     paragraph=paragraph,
-                    boilerplate=furniture or is_boilerplate(sentence_text),
+                    boilerplate=furniture or (detect_boilerplate and is_boilerplate(sentence_text)),
                 )
             )
         previous_line_end = line.end()

@@ -149,3 +149,10 @@ def test_help_explains_the_command() -> None:
     assert result.returncode == 0
     for flag in ("--format", "--output", "--threshold", "--model", "--no-cache"):
         assert flag in result.stdout
+
+
+def test_keep_boilerplate_aligns_page_furniture_too() -> None:
+    kept = json.loads(run(*SEEDS[:2], "-f", "json", "--keep-boilerplate").stdout)
+    assert not any(s["boilerplate"] for a in kept["articles"] for s in a["sentences"])
+    default = json.loads(run(*SEEDS[:2], "-f", "json").stdout)
+    assert any(s["boilerplate"] for a in default["articles"] for s in a["sentences"])

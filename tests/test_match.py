@@ -68,8 +68,7 @@ def test_no_group_holds_more_than_two_sentences_of_one_article() -> None:
     assert len(groups) == 1 and len(groups[0].members) == 1 + MAX_PER_ARTICLE
 
 
-def test_boilerplate_is_left_out_unless_asked_for() -> None:
-    articles = (article(1, boilerplate=(0,)), article(1))
+def test_boilerplate_is_left_out() -> None:
     pair_scores = (scores(0, 1, [[0.9]]),)
-    assert group(articles, pair_scores, 0.5) == ()
-    assert len(group(articles, pair_scores, 0.5, include_boilerplate=True)) == 1
+    assert group((article(1, boilerplate=(0,)), article(1)), pair_scores, 0.5) == ()
+    assert len(group((article(1), article(1)), pair_scores, 0.5)) == 1

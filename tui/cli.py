@@ -56,6 +56,8 @@ def diffnews(
         "--no-cache", help="Neither read nor write the embedding cache.")] = False,
     max_chars: Annotated[int, typer.Option(
         min=1, help="Refuse an article longer than this many characters.")] = DEFAULT_MAX_CHARS,
+    keep_boilerplate: Annotated[bool, typer.Option(
+        "--keep-boilerplate", help="Align page furniture (menus, share prompts, credits) like reporting.")] = False,
 ) -> None:
     """Align the sentences of news articles that report the same event and show where they differ.
 
@@ -67,7 +69,7 @@ def diffnews(
     """
     if output is not None:
         _check_writable(output)
-    loaded = load_articles(articles, max_chars)
+    loaded = load_articles(articles, max_chars, detect_boilerplate=not keep_boilerplate)
     embedder = Embedder(model, None if no_cache else default_cache_path())
     if fmt is None and output is None and sys.stdout.isatty() and sys.stdin.isatty():
         from tui.app import DiffApp
