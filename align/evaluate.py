@@ -62,8 +62,10 @@ def read_gold(path: Path) -> list[GoldCase | DivergenceCase]:
     """Cases from a JSON-lines gold file; a bad line is a DiffnewsError naming its number."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        raise DiffnewsError(f"{path}: cannot read ({error})") from None
+    except OSError as error:
+        raise DiffnewsError(f"{path}: cannot read ({error.strerror or error})") from None
+    except UnicodeDecodeError:
+        raise DiffnewsError(f"{path}: not UTF-8 text") from None
     cases = []
     for number, line in enumerate(lines, 1):
         if line.strip():
