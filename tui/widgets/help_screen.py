@@ -17,7 +17,7 @@ KEYS = [
     ("/", "search all articles (enter: next hit, escape: close)"),
     ("f", "filter: all groups → divergent groups → unique sentences"),
     ("+ / -", "raise / lower the threshold (regroups without embedding again)"),
-    ("e", "export (JSON, CSV, Markdown)"), ("click", "select a sentence's group"),
+    ("e", "export (JSON, CSV, Markdown, HTML)"), ("click", "select a sentence's group"),
     ("?", "this help"), ("q", "quit"),
 ]
 
