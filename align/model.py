@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 DivergenceType = Literal["conflict", "variant", "missing"]
@@ -109,21 +110,21 @@ class Alignment:
     model: str
     threshold: float
 
+    @cached_property
+    def _group_index(self) -> dict[Member, Group]:
+        return {m: g for g in self.groups for m in g.members}
+
     def group_of(self, member: Member) -> Group | None:
         """The group holding this sentence, if any."""
-        for group in self.groups:
-            if member in group.members:
-                return group
-        return None
+        return self._group_index.get(member)
 
     def unaligned(self) -> tuple[Member, ...]:
         """Sentences in no group, boilerplate excluded: each article's unique statements."""
-        grouped = {m for g in self.groups for m in g.members}
         return tuple(
             Member(a, s.index)
             for a, article in enumerate(self.articles)
             for s in article.sentences
-            if not s.boilerplate and Member(a, s.index) not in grouped
+            if not s.boilerplate and Member(a, s.index) not in self._group_index
         )
 
     def sentence(self, member: Member) -> Sentence:

@@ -100,7 +100,6 @@ def _legend() -> str:
 
 
 def _columns(alignment: Alignment) -> str:
-    group_of = {m: g for g in alignment.groups for m in g.members}
     spans = _spans_by_member(alignment)
     columns = []
     for i, article in enumerate(alignment.articles):
@@ -108,7 +107,7 @@ def _columns(alignment: Alignment) -> str:
         for s in article.sentences:
             member = Member(i, s.index)
             paragraphs.setdefault(s.paragraph, []).append(
-                _sentence(member, s, group_of.get(member), spans.get(member, []))
+                _sentence(member, s, alignment.group_of(member), spans.get(member, []))
             )
         body = "".join(f"<p>{' '.join(p)}</p>" for p in paragraphs.values())
         columns.append(

@@ -131,9 +131,8 @@ class DiffApp(App[None]):
     def _alignment_ready(self, message: AlignmentReady) -> None:
         self.prepared = message.prepared
         alignment = message.alignment
-        group_of = {m: g.id for g in alignment.groups for m in g.members}
         previous = self.view.selected.members[0] if self.view.selected else None
-        self.view = replace(self.view, alignment=alignment, group_of=group_of, selected=None, divergence=None)
+        self.view = replace(self.view, alignment=alignment, selected=None, divergence=None)
         self.status_note = ""
         if self.embedder.warning:
             self.notify(self.embedder.warning, severity="warning")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 
 from rich.style import Style
@@ -30,7 +30,6 @@ class View:
     focus: Member | None = None  # a unique sentence or a search hit
     filter: Filter = Filter.all
     query: str = ""
-    group_of: dict[Member, int] = field(default_factory=dict)
 
     def shown(self, group: Group) -> bool:
         """Whether the filter lets this group be marked and visited."""
@@ -71,10 +70,10 @@ def _sentence_look(member: Member, sentence: Sentence, view: View, is_selected: 
         return palette.SELECTED_MARK, palette.SELECTED
     if member == view.focus:
         return palette.SELECTED_MARK, palette.SELECTED
-    group = view.group_of.get(member)
+    group = view.alignment.group_of(member)
     if group is None:
         return palette.UNIQUE_MARK, palette.UNIQUE if view.filter is not Filter.divergent else Style()
-    if view.shown(view.alignment.groups[group]):
+    if view.shown(group):
         return palette.ALIGNED_MARK, palette.ALIGNED
     return "", Style()
 
