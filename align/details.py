@@ -19,6 +19,9 @@ class Detail:
     value: str
 
 
+# The kinds whose values are compared as values (names, quotes and negations are compared apart).
+VALUE_KINDS: tuple[DetailKind, ...] = ("number", "date", "weekday", "time", "duration", "money", "percent")
+
 _MONTHS = {
     m: i + 1
     for i, names in enumerate(

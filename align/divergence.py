@@ -6,10 +6,9 @@ from itertools import combinations
 
 from rapidfuzz import fuzz
 
-from align.details import Detail
+from align.details import VALUE_KINDS, Detail
 from align.model import Divergence, DivergenceType, Group, Member, Sentence, Span
 
-_VALUE_KINDS = ("number", "date", "weekday", "time", "duration", "money", "percent")
 _VAGUE_FLOOR = {"dozens": 24, "hundreds": 200, "thousands": 2000, "millions": 2e6,
                 "billions": 2e9, "several": 2}
 _NAME_SIMILARITY = 75  # "Ushakov"/"Oshakov" score 86, "Psaki"/"Saki" 89, "Zaki"/"Psaki" 67
@@ -33,7 +32,7 @@ def diverge(
         left = [(m, d) for m in sides[x] for d in details[m]]
         right = [(m, d) for m in sides[y] for d in details[m]]
         context = _Context(sides[x], sides[y], sentences)
-        for kind in _VALUE_KINDS:
+        for kind in VALUE_KINDS:
             found += _compare_values(_of(left, kind), _of(right, kind), context)
         found += _compare_names(_of(left, "name"), _of(right, "name"), context)
         found += _compare_quotes(_of(left, "quote"), _of(right, "quote"), context)

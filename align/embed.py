@@ -54,7 +54,7 @@ class Embedder:
         self._model: Any = None
 
     def embed(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
-        """One row per text, in order; `progress(done, total)` is called while encoding."""
+        """One row per text, in order; `progress(stage, done, total)` is called while loading and encoding."""
         unique = list(dict.fromkeys(texts))
         found = self._cached(unique)
         if self.cache and self.cache.damaged and not self.warning:

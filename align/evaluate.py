@@ -5,17 +5,18 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import get_args
 
 from align import Prepared, prepare, regroup
 from align.boilerplate import is_boilerplate, opens_boilerplate_paragraph
 from align.details import extract
 from align.divergence import diverge
 from align.embed import Embedder
-from align.model import Alignment, Article, DiffnewsError, Group, Member, Sentence
+from align.model import Alignment, Article, DetailKind, DiffnewsError, DivergenceType, Group, Member, Sentence
 
 Link = tuple[int, int, int, int]  # article a, sentence i, article b, sentence j, with (a, i) < (b, j)
-KINDS = ("number", "date", "weekday", "time", "duration", "money", "percent", "name", "quote", "negation")
-TYPES = ("conflict", "variant", "missing")
+KINDS = get_args(DetailKind)
+TYPES = get_args(DivergenceType)
 
 
 @dataclass(frozen=True)

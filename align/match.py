@@ -16,7 +16,7 @@ from itertools import combinations
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from align.details import Detail
+from align.details import VALUE_KINDS, Detail
 from align.model import Article, Group, Member, Pair
 
 # Weights of the combined score: meaning first, wording second, and the checkable details
@@ -41,7 +41,6 @@ MUTUAL_BEST_SLACK = 0.05
 MAX_PER_ARTICLE = 2
 
 _WORD = re.compile(r"\w+")
-_VALUE_KINDS = frozenset({"number", "date", "weekday", "time", "duration", "money", "percent"})
 _TEMPORAL_KINDS = frozenset({"date", "weekday"})
 
 
@@ -77,6 +76,7 @@ def score_pairs(
         temporal[column] = token.split(":", 1)[0] in _TEMPORAL_KINDS
     indicators = [_indicator(article_tokens, vocabulary) for article_tokens in tokens]
     dated = [ind[:, temporal] for ind in indicators]
+    has_date = [np.asarray(d.any(axis=1), dtype=bool) for d in dated]
     texts = [[s.text for s in a.sentences] for a in articles]
     word_sets = [[_word_set(t) for t in article] for article in texts]
     sizes = [len(t) for t in texts]
@@ -90,13 +90,11 @@ def score_pairs(
                                [w for y in later for w in word_sets[y]], cosine_row >= exact_from)
         shared_row = indicators[x] @ np.vstack([indicators[y] for y in later]).T
         dated_row = dated[x] @ np.vstack([dated[y] for y in later]).T
-        has_date_x = np.asarray(dated[x].any(axis=1), dtype=bool)
         for k, y in enumerate(later):
             block = slice(bounds[k], bounds[k + 1])
             cosine, lexical = cosine_row[:, block], lexical_row[:, block]
             shared, shared_dated = shared_row[:, block], dated_row[:, block]
-            has_date_y = np.asarray(dated[y].any(axis=1), dtype=bool)
-            temporal_conflict = has_date_x[:, None] & has_date_y[None, :] & (shared_dated == 0)
+            temporal_conflict = has_date[x][:, None] & has_date[y][None, :] & (shared_dated == 0)
             score = (
                 COSINE_WEIGHT * cosine
                 + LEXICAL_WEIGHT * lexical
@@ -113,15 +111,14 @@ def score_pairs(
 
 
 def _lexical(texts: list[str], others: list[str], words: list[str], other_words: list[str],
-             exact: np.ndarray) -> np.ndarray:
-    """rapidfuzz token_set_ratio where the meanings are close enough for wording to matter; elsewhere
-    a cheap stand-in (sorted word sets compared by edit distance), which keeps 50 articles fast."""
+             close: np.ndarray) -> np.ndarray:
+    """rapidfuzz token_set_ratio where `close` (the meanings are near enough for wording to matter);
+    elsewhere a cheap stand-in (sorted word sets compared by edit distance), which keeps 50 articles fast."""
     lexical = process.cdist(words, other_words, scorer=fuzz.ratio, workers=-1, dtype=np.float32)
-    rows, cols = np.nonzero(exact)
+    rows, cols = np.nonzero(close)
     if len(rows):
-        exact = process.cpdist([texts[i] for i in rows], [others[j] for j in cols],
-                               scorer=fuzz.token_set_ratio, workers=-1, dtype=np.float32)
-        lexical[rows, cols] = exact
+        lexical[rows, cols] = process.cpdist([texts[i] for i in rows], [others[j] for j in cols],
+                                             scorer=fuzz.token_set_ratio, workers=-1, dtype=np.float32)
     return lexical / 100.0
 
 
@@ -169,7 +166,7 @@ def group(
 
 
 def _links(score: np.ndarray, threshold: float, rows: np.ndarray, cols: np.ndarray) -> list[tuple[int, int]]:
-    """Pairs over the threshold that are, or nearly are, the best partner of either side."""
+    """Pairs over the threshold that are, or nearly are, the best partner of both sides."""
     if score.size == 0:
         return []
     masked = np.where(rows[:, None] & cols[None, :], score, -np.inf)
@@ -228,7 +225,7 @@ def _detail_tokens(details: tuple[Detail, ...]) -> set[str]:
     """The values a sentence states, as tokens; a full date also states its weekday."""
     tokens = set()
     for detail in details:
-        if detail.kind not in _VALUE_KINDS:
+        if detail.kind not in VALUE_KINDS:
             continue
         tokens.add(f"{detail.kind}:{detail.value.lstrip('<>')}")
         if detail.kind == "date":

@@ -15,22 +15,14 @@ import typer
 
 from align import DEFAULT_MODEL, DEFAULT_THRESHOLD, DiffnewsError, align, load_articles
 from align.embed import Embedder, Progress, default_cache_path
-from align.export import render, write_atomic
+from align.export import FORMATS, render, write_atomic
+from align.match import METHODS
 from align.read import DEFAULT_MAX_CHARS
 from align.safe import visible
 
 
-class Format(str, Enum):
-    json = "json"
-    csv = "csv"
-    md = "md"
-    html = "html"
-
-
-class Method(str, Enum):
-    combined = "combined"
-    cosine = "cosine"
-    lexical = "lexical"
+Format = Enum("Format", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
+Method = Enum("Method", {name: name for name in METHODS}, type=str)  # type: ignore[misc]
 
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
@@ -102,7 +94,7 @@ def evaluate(
     sweep: Annotated[bool, typer.Option("--sweep", help="Score every threshold from 0.30 to 0.80 and name the best.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")] = False,
     method: Annotated[Method, typer.Option(
-        help="Score pairs by the combined score, or by embedding or lexical similarity alone.")] = Method.combined,
+        help="Score pairs by the combined score, or by embedding or lexical similarity alone.")] = Method("combined"),
 ) -> None:
     """Align each case of a gold file and score the predicted sentence links against the gold links.
 
@@ -164,7 +156,8 @@ def _print_links(cases: list, scores: dict, best: float, sweep: bool) -> None:
 def _format_for(output: Path | None) -> Format:
     """The format an output file's suffix asks for; Markdown otherwise."""
     suffix = output.suffix.lower().lstrip(".") if output else ""
-    return {"json": Format.json, "csv": Format.csv, "html": Format.html, "htm": Format.html}.get(suffix, Format.md)
+    suffix = {"htm": "html"}.get(suffix, suffix)
+    return Format(suffix if suffix in FORMATS else "md")
 
 
 def _check_writable(path: Path) -> None:
