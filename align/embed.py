@@ -52,11 +52,15 @@ class Embedder:
         self.cache = _Cache(cache_path) if cache_path else None
         self.warning: str | None = None
         self._model: Any = None
+        # vectors this embedder has already produced or read: asked again, they cost nothing,
+        # with or without a usable cache
+        self._seen: dict[str, np.ndarray] = {}
 
     def embed(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         """One row per text, in order; `progress(stage, done, total)` is called while loading and encoding."""
         unique = list(dict.fromkeys(texts))
-        found = self._cached(unique)
+        found = {t: self._seen[t] for t in unique if t in self._seen}
+        found.update(self._cached([t for t in unique if t not in found]))
         if self.cache and self.cache.damaged and not self.warning:
             self.warning = f"{self.cache.damaged} damaged embedding cache entries were ignored and rebuilt"
         missing = [t for t in unique if t not in found]
@@ -64,6 +68,7 @@ class Embedder:
             new = dict(zip(missing, self._encode(missing, progress)))
             found.update(new)
             self._store(new)
+        self._seen.update(found)
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
