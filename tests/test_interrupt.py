@@ -33,7 +33,7 @@ def test_ctrl_c_exits_130_with_one_line_and_keeps_the_old_file(tmp_path: Path) -
     time.sleep(3)  # loading the model on a cold cache takes longer than this
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=120)
-    assert process.returncode == 130
+    assert process.returncode == 130, stderr
     assert stderr.strip().splitlines() == ["diffnews: interrupted"]
     assert out.read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["alignment.json"]

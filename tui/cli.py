@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
@@ -197,25 +199,53 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
+_interrupted = threading.Event()
+
+
+def _on_interrupt(signum: int, frame: object) -> None:
+    """The first Ctrl-C stops the work; more while it stops are ignored (no second traceback)."""
+    if not _interrupted.is_set():
+        _interrupted.set()
+        raise KeyboardInterrupt
+
+
+def _stop() -> None:
+    """Exit 130 with one line. Any output file is already safe (writes are atomic); leaving through
+    os._exit skips an interpreter shutdown that a half-finished torch import can turn into death
+    by SIGINT, which would hide the exit status."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    print("diffnews: interrupted", file=sys.stderr, flush=True)
+    try:
+        sys.stdout.flush()
+    except OSError:
+        pass  # stdout already closed: nothing more to say there
+    os._exit(130)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: user errors become one line on stderr and a non-zero exit."""
     args = list(sys.argv[1:] if argv is None else argv)
     evaluating = bool(args) and args[0] == "eval"
     command = typer.main.get_command(eval_app if evaluating else app)
+    signal.signal(signal.SIGINT, _on_interrupt)
     try:
         code = command.main(args=args[1:] if evaluating else args,
                             prog_name="diffnews eval" if evaluating else "diffnews", standalone_mode=False)
-    except typer.TyperException as error:  # bad flags and values, from Typer's parser
-        _fail(error.format_message(), 2)
-    except DiffnewsError as error:
-        _fail(str(error), 1)
-    except (KeyboardInterrupt, typer.Abort):
-        print("diffnews: interrupted", file=sys.stderr)
-        sys.exit(130)
-    except BrokenPipeError:
-        # stdout closed early (diffnews ... | head): not worth a traceback
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(1)
-    if code == 130:
-        print("diffnews: interrupted", file=sys.stderr)
+    except BaseException as error:
+        # Libraries may wrap the interrupt in their own error (an import failing "because of
+        # KeyboardInterrupt"): once Ctrl-C was pressed, any failure is the interruption.
+        if _interrupted.is_set() or isinstance(error, (KeyboardInterrupt, typer.Abort)):
+            _stop()
+        if isinstance(error, typer.TyperException):  # bad flags and values, from Typer's parser
+            _fail(error.format_message(), 2)
+        if isinstance(error, DiffnewsError):
+            _fail(str(error), 1)
+        if isinstance(error, BrokenPipeError):
+            # stdout closed early (diffnews ... | head): not worth a traceback
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
+        raise
+    if code == 130 or _interrupted.is_set():
+        _stop()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # done: a late Ctrl-C cannot spoil the exit
     sys.exit(code or 0)
