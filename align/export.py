@@ -97,14 +97,14 @@ def to_csv(alignment: Alignment) -> str:
 
 
 def to_markdown(alignment: Alignment) -> str:
-    """A heading and a table per group, then each article's unaligned sentences."""
+    """A heading and a table per group, then each article's unaligned sentences; counted from 1, as in the viewer."""
     names = [a.name for a in alignment.articles]
     lines = [f"# diffnews: {len(names)} articles, {len(alignment.groups)} aligned groups", ""]
     lines += [f"- **{n}**: {_md(name)} ({_md(a.source)})" for n, (name, a) in
-              enumerate(zip(names, alignment.articles))]
+              enumerate(zip(names, alignment.articles), 1)]
     lines.append("")
     for g in alignment.groups:
-        lines += [f"## Group {g.id} (score {g.score:.2f})", "", "| article | sentence |", "|---|---|"]
+        lines += [f"## Group {g.id + 1} (score {g.score:.2f})", "", "| article | sentence |", "|---|---|"]
         lines += [f"| {_md(names[m.article])} | {_md(alignment.sentence(m).text)} |" for m in g.members]
         if g.divergences:
             lines += ["", "Divergences:", ""]

@@ -55,10 +55,11 @@ def test_csv_has_one_row_per_aligned_pair(tmp_path: Path) -> None:
     assert {"group", "score", "text_a", "text_b", "divergences"} <= rows[0].keys()
 
 
-def test_markdown_has_a_table_per_group() -> None:
+def test_markdown_has_a_table_per_group_counted_from_one() -> None:
     result = run(*SEEDS[:2], "-f", "md")
     assert result.returncode == 0
-    assert "## Group 0" in result.stdout and "| article | sentence |" in result.stdout
+    assert "## Group 1 (" in result.stdout and "## Group 0" not in result.stdout and "- **1**: " in result.stdout
+    assert "| article | sentence |" in result.stdout
 
 
 def test_stdin_is_read_for_dash() -> None:
