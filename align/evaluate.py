@@ -192,6 +192,26 @@ def score_divergences(cases: list[DivergenceCase]) -> Score:
     return total
 
 
+@dataclass(frozen=True)
+class LinkError:
+    """A link diffnews got wrong: predicted but not in the gold ("false"), or in the gold but not predicted ("missed")."""
+
+    case: str
+    kind: str
+    link: Link
+    score: float  # the pair's combined score, to see how far it was from the threshold
+
+
+def link_errors(case: GoldCase, prepared: Prepared, threshold: float) -> list[LinkError]:
+    """The false and missed links of one case at `threshold`, strongest first."""
+    predicted = predicted_links(regroup(prepared, threshold))
+    by_pair = {(s.x, s.y): s.score for s in prepared.pair_scores}
+    found = [LinkError(case.id, kind, link, round(float(by_pair[(link[0], link[2])][link[1], link[3]]), 4))
+             for kind, links in (("false", predicted - case.links), ("missed", case.links - predicted))
+             for link in links]
+    return sorted(found, key=lambda e: (e.kind, -e.score, e.link))
+
+
 def evaluate(cases: list[GoldCase], prepared: list[Prepared], threshold: float) -> list[Score]:
     """One Score per case at `threshold`; sum them for the micro average."""
     return [score(case.links, predicted_links(regroup(p, threshold))) for case, p in zip(cases, prepared)]

@@ -42,6 +42,19 @@ def test_tiny_gold_has_the_known_score(tmp_path: Path) -> None:
     }
 
 
+def test_errors_name_the_missed_link_and_its_sentences(tmp_path: Path) -> None:
+    gold = tmp_path / "tiny.jsonl"
+    gold.write_text(json.dumps(TINY) + "\n", encoding="utf-8")
+    result = run(str(gold), "--json", "--errors")
+    assert result.returncode == 0, result.stderr
+    errors = json.loads(result.stdout)["errors"]
+    assert [(e["kind"], e["link"]) for e in errors] == [("missed", [0, 1, 1, 2])]
+    assert errors[0]["score"] < 0.5
+    printed = run(str(gold), "--errors").stdout
+    assert "- tiny" in printed and "The Kremlin said the talks were useful." in printed
+    assert "The weather in Moscow was cold and snowy." in printed
+
+
 def test_sweep_prints_the_curve_and_the_best(tmp_path: Path) -> None:
     gold = tmp_path / "tiny.jsonl"
     gold.write_text(json.dumps(TINY) + "\n", encoding="utf-8")

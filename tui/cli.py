@@ -97,6 +97,8 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")] = False,
     method: Annotated[Method, typer.Option(
         help="Score pairs by the combined score, or by embedding or lexical similarity alone.")] = Method("combined"),
+    errors: Annotated[bool, typer.Option(
+        "--errors", help="List each false and missed link with its sentences and score.")] = False,
 ) -> None:
     """Align each case of a gold file and score the predicted sentence links against the gold links.
 
@@ -122,8 +124,12 @@ def evaluate(
         total = sum(scores[best], ev.Score(0, 0, 0))
         result.update(gold_links=total.gold, predicted_links=total.predicted, precision=round(total.precision, 4),
                       recall=round(total.recall, 4), f1=round(total.f1, 4), threshold=best)
+        wrong = [e for case, p in zip(cases, prepared) for e in ev.link_errors(case, p, best)] if errors else []
+        if as_json and errors:
+            result["errors"] = [{"case": e.case, "kind": e.kind, "link": list(e.link), "score": e.score} for e in wrong]
         if not as_json:
             _print_links(cases, scores, best, sweep)
+            _print_errors(cases, wrong, best)
     if flagged:
         found = ev.score_divergences(flagged)
         result.update(divergence_cases=len(flagged), gold_divergences=found.gold,
@@ -153,6 +159,24 @@ def _print_links(cases: list, scores: dict, best: float, sweep: bool) -> None:
     total = sum(scores[best], Score(0, 0, 0))
     print(f"{'all (micro), threshold ' + format(best, '.2f'):24} {total.gold:5} {total.predicted:5} "
           f"{total.correct:5} {total.precision:9.3f} {total.recall:7.3f} {total.f1:6.3f}")
+
+
+def _print_errors(cases: list, wrong: list, threshold: float) -> None:
+    """Each false (+) and missed (-) link with its score and the two sentences, shortened."""
+    if not wrong:
+        return
+    articles = {case.id: case.articles for case in cases}
+    print(f"\nerrors at threshold {threshold:.2f}: + predicted but not in the gold, - in the gold but missed")
+    for e in wrong:
+        a, i, b, j = e.link
+        text = articles[e.case]
+        print(f"{'+' if e.kind == 'false' else '-'} {visible(e.case)} {e.score:.2f}  {a}.{i} {_short(text[a][i])}"
+              f"  ||  {b}.{j} {_short(text[b][j])}")
+
+
+def _short(sentence: str, width: int = 60) -> str:
+    text = visible(" ".join(sentence.split()))
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _format_for(output: Path | None) -> Format:
