@@ -62,6 +62,10 @@ def test_sweep_prints_the_curve_and_the_best(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     rows = [line for line in result.stdout.splitlines() if line.strip().startswith("0.")]
     assert len(rows) == 26 and sum("<- best" in row for row in rows) == 1
+    curve = json.loads(run(str(gold), "--sweep", "--json").stdout)["sweep"]
+    assert [point["threshold"] for point in curve] == [round(0.30 + 0.02 * k, 2) for k in range(26)]
+    best_printed = max(float(row.split()[3]) for row in rows)
+    assert abs(max(point["f1"] for point in curve) - best_printed) < 0.0006
 
 
 @pytest.mark.parametrize(

@@ -124,6 +124,10 @@ def evaluate(
         total = sum(scores[best], ev.Score(0, 0, 0))
         result.update(gold_links=total.gold, predicted_links=total.predicted, precision=round(total.precision, 4),
                       recall=round(total.recall, 4), f1=round(total.f1, 4), threshold=best)
+        if sweep:
+            curve = {t: sum(per_case, ev.Score(0, 0, 0)) for t, per_case in scores.items()}
+            result["sweep"] = [{"threshold": t, "precision": round(s.precision, 4), "recall": round(s.recall, 4),
+                                "f1": round(s.f1, 4)} for t, s in curve.items()]
         wrong = [e for case, p in zip(cases, prepared) for e in ev.link_errors(case, p, best)] if errors else []
         if as_json and errors:
             result["errors"] = [{"case": e.case, "kind": e.kind, "link": list(e.link), "score": e.score} for e in wrong]
