@@ -133,7 +133,8 @@ def evaluate(
             result["errors"] = [{"case": e.case, "kind": e.kind, "link": list(e.link), "score": e.score} for e in wrong]
         if not as_json:
             _print_links(cases, scores, best, sweep)
-            _print_errors(cases, wrong, best)
+            if errors:
+                _print_errors(cases, wrong, best)
     if flagged:
         found = ev.score_divergences(flagged)
         result.update(divergence_cases=len(flagged), gold_divergences=found.gold,
@@ -168,6 +169,7 @@ def _print_links(cases: list, scores: dict, best: float, sweep: bool) -> None:
 def _print_errors(cases: list, wrong: list, threshold: float) -> None:
     """Each false (+) and missed (-) link with its score and the two sentences, shortened."""
     if not wrong:
+        print(f"\nno errors at threshold {threshold:.2f}")
         return
     articles = {case.id: case.articles for case in cases}
     print(f"\nerrors at threshold {threshold:.2f}: + predicted but not in the gold, - in the gold but missed")
