@@ -53,6 +53,9 @@ def test_errors_name_the_missed_link_and_its_sentences(tmp_path: Path) -> None:
     printed = run(str(gold), "--errors").stdout
     assert "- tiny" in printed and "The Kremlin said the talks were useful." in printed
     assert "The weather in Moscow was cold and snowy." in printed
+    found = dict(TINY, links=TINY["links"][:2])
+    gold.write_text(json.dumps(found) + "\n", encoding="utf-8")
+    assert "no errors at threshold 0.50" in run(str(gold), "--errors").stdout
 
 
 def test_sweep_prints_the_curve_and_the_best(tmp_path: Path) -> None:
