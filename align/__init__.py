@@ -12,7 +12,7 @@ from align.model import Alignment, Article, DiffnewsError
 from align.read import DEFAULT_MAX_CHARS, read_source
 from align.segment import segment
 
-DEFAULT_THRESHOLD = 0.5
+DEFAULT_THRESHOLD = 0.28
 MAX_ARTICLES = 50
 
 __all__ = [

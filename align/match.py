@@ -1,7 +1,8 @@
 """Score every sentence pair of every article pair, then group the pairs that say the same thing.
 
 Matching is order-free: articles on one event reorder facts freely. A sentence may join one
-sentence of another article, or two when that article split or merged the statement.
+sentence of another article, or up to three when that article split the statement or made it
+again (headline, lede, body).
 """
 
 from __future__ import annotations
@@ -14,33 +15,31 @@ from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
-from rapidfuzz import fuzz, process
+import snowballstemmer
 
 from align.details import VALUE_KINDS, Detail
 from align.model import Article, Group, Member, Pair
 
-# Weights of the combined score: meaning first, wording second, and the checkable details
-# (a shared figure is strong evidence; two different days are two different events).
+# Weights of the combined score: meaning and shared words, equally, and the checkable details
+# (a shared figure is strong evidence; two different days are two different events). The words
+# are weighted by rarity across the compared articles: every sentence of a story says "Putin" and
+# "Ukraine", few say "mistake", and the rare words are what tell one statement from another.
 COSINE_WEIGHT = 0.5
 LEXICAL_WEIGHT = 0.5
 SHARED_DETAIL_BONUS = 0.04
 TEMPORAL_CONFLICT_PENALTY = 0.12
-# Pairs whose embeddings are at least this close get rapidfuzz's token_set_ratio; the rest, which
-# never align, a cheaper stand-in (about 8 % of the pairs of 50 unrelated articles are this close).
-EXACT_LEXICAL_FROM = 0.3
 # Hubness correction: a sentence that resembles many sentences of the other article (a generic
 # line on the shared topic) loses this share of how far its best HUB_NEIGHBOURS stand above the pair's mean.
 HUB_PENALTY = 0.25
 HUB_NEIGHBOURS = 5
 # A link must score within this of the best partner either sentence has in the other article.
-NEAR_BEST_MARGIN = 0.06
-# Two sentences that are each other's best partner need this much less evidence; it also
-# bounds how far below the threshold a group's average may fall.
-MUTUAL_BEST_SLACK = 0.05
-# A group holds at most this many sentences of one article (a statement split in two).
-MAX_PER_ARTICLE = 2
+NEAR_BEST_MARGIN = 0.2
+# A group holds at most this many sentences of one article (a statement split in two, or made
+# again in the headline, the lede and the body).
+MAX_PER_ARTICLE = 3
 
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(r"[^\W\d_]{3,}")
+_STEMMER = snowballstemmer.stemmer("english")
 _TEMPORAL_KINDS = frozenset({"date", "weekday"})
 
 
@@ -65,7 +64,7 @@ def score_pairs(
     method: str = "combined",
 ) -> tuple[PairScores, ...]:
     """Scores for every article pair, computed one article against all later ones at a time:
-    a matrix product, one rapidfuzz cdist call and two indicator products per article.
+    two matrix products (meaning, words) and two indicator products per article.
 
     `method` is "combined" (what diffnews uses), or "cosine" or "lexical" alone, for measuring.
     """
@@ -77,17 +76,14 @@ def score_pairs(
     indicators = [_indicator(article_tokens, vocabulary) for article_tokens in tokens]
     dated = [ind[:, temporal] for ind in indicators]
     has_date = [np.asarray(d.any(axis=1), dtype=bool) for d in dated]
-    texts = [[s.text for s in a.sentences] for a in articles]
-    word_sets = [[_word_set(t) for t in article] for article in texts]
-    sizes = [len(t) for t in texts]
+    words = _word_vectors(articles)
+    sizes = [len(a.sentences) for a in articles]
     result = []
     for x in range(len(articles) - 1):
         later = range(x + 1, len(articles))
         bounds = np.cumsum([0] + [sizes[y] for y in later])
         cosine_row = np.clip(vectors[x] @ np.vstack([vectors[y] for y in later]).T, -1.0, 1.0)
-        exact_from = -np.inf if method == "lexical" else EXACT_LEXICAL_FROM
-        lexical_row = _lexical(texts[x], [t for y in later for t in texts[y]], word_sets[x],
-                               [w for y in later for w in word_sets[y]], cosine_row >= exact_from)
+        lexical_row = words[x] @ np.vstack([words[y] for y in later]).T
         shared_row = indicators[x] @ np.vstack([indicators[y] for y in later]).T
         dated_row = dated[x] @ np.vstack([dated[y] for y in later]).T
         for k, y in enumerate(later):
@@ -110,20 +106,36 @@ def score_pairs(
     return tuple(result)
 
 
-def _lexical(texts: list[str], others: list[str], words: list[str], other_words: list[str],
-             close: np.ndarray) -> np.ndarray:
-    """rapidfuzz token_set_ratio where `close` (the meanings are near enough for wording to matter);
-    elsewhere a cheap stand-in (sorted word sets compared by edit distance), which keeps 50 articles fast."""
-    lexical = process.cdist(words, other_words, scorer=fuzz.ratio, workers=-1, dtype=np.float32)
-    rows, cols = np.nonzero(close)
-    if len(rows):
-        lexical[rows, cols] = process.cpdist([texts[i] for i in rows], [others[j] for j in cols],
-                                             scorer=fuzz.token_set_ratio, workers=-1, dtype=np.float32)
-    return lexical / 100.0
+def _word_vectors(articles: tuple[Article, ...]) -> list[np.ndarray]:
+    """Each sentence as unit-length TF-IDF weights of its content-word stems. A stem's weight is
+    ln((1 + n) / (1 + df)) over the n article sentences (page furniture left out) of all the compared
+    articles, df of which hold it: a word in every sentence weighs nothing."""
+    stems = [[set(_content_stems(s.text)) for s in a.sentences] for a in articles]
+    vocabulary = {stem: k for k, stem in enumerate(sorted(set().union(*(s for a in stems for s in a))))}
+    matrices = []
+    for sentence_stems in stems:
+        matrix = np.zeros((len(sentence_stems), max(len(vocabulary), 1)), dtype=np.float32)
+        for row, found in enumerate(sentence_stems):
+            matrix[row, [vocabulary[stem] for stem in found]] = 1.0
+        matrices.append(matrix)
+    body = np.vstack([m[[not s.boilerplate for s in a.sentences]] for m, a in zip(matrices, articles)])
+    weights = np.log((1 + len(body)) / (1 + body.sum(axis=0)))
+    for matrix in matrices:
+        matrix *= weights
+        matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)
+    return matrices
 
 
-def _word_set(text: str) -> str:
-    return " ".join(sorted(set(_WORD.findall(text.lower()))))
+def _content_stems(text: str) -> list[str]:
+    """The stems of what a sentence says, not of who says it or where: capitalised words (names,
+    places, months) are left to the embedding and the details, unless most words are capitalised
+    (a headline in title case), where capitals say nothing."""
+    words = _WORD.findall(text)
+    capitalised = [w[0].isupper() for w in words]
+    if sum(capitalised[1:]) * 2 < len(words):
+        words = [w for w, capital in zip(words[1:], capitalised[1:]) if not capital] + words[:1]
+    stems: list[str] = _STEMMER.stemWords([w.lower() for w in words])
+    return stems
 
 
 def _discount_hubs(score: np.ndarray) -> np.ndarray:
@@ -155,7 +167,7 @@ def group(
     by_pair = {(s.x, s.y): s for s in pair_scores}
     clusters = _Clusters(lambda a, b: float(by_pair[(a.article, b.article)].score[a.sentence, b.sentence]))
     for _, a, b in links:
-        clusters.join(a, b, threshold - MUTUAL_BEST_SLACK)
+        clusters.join(a, b, threshold)
     found = sorted(clusters.groups(), key=min)
     groups = []
     for n, members in enumerate(found):
@@ -173,8 +185,7 @@ def _links(score: np.ndarray, threshold: float, rows: np.ndarray, cols: np.ndarr
     row_best = masked.max(axis=1, keepdims=True)
     col_best = masked.max(axis=0, keepdims=True)
     near_best = (masked >= row_best - NEAR_BEST_MARGIN) & (masked >= col_best - NEAR_BEST_MARGIN)
-    mutual_best = (masked == row_best) & (masked == col_best)
-    keep = ((masked >= threshold) & near_best) | ((masked >= threshold - MUTUAL_BEST_SLACK) & mutual_best)
+    keep = (masked >= threshold) & near_best
     return [(int(i), int(j)) for i, j in zip(*np.nonzero(keep))]
 
 

@@ -9,11 +9,11 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
-from align import load_articles
+from align import DEFAULT_THRESHOLD, load_articles
 from align.embed import Embedder
 from align.model import Member
 from tui import palette
-from tui.app import DiffApp
+from tui.app import THRESHOLD_STEP, DiffApp
 from tui.render import Filter
 from tui.widgets.column import ArticleColumn, Paragraph
 from tui.widgets.group_view import GroupView
@@ -63,7 +63,7 @@ def gated(embedder: Embedder) -> GatedEmbedder:
 
 async def test_first_paint_shows_every_column_before_the_alignment(embedder) -> None:
     gated = GatedEmbedder(embedder)
-    app = DiffApp(load_articles(SEEDS), gated, 0.5)
+    app = DiffApp(load_articles(SEEDS), gated, DEFAULT_THRESHOLD)
     async with app.run_test(size=(160, 40)) as pilot:
         await pilot.pause()
         columns = list(app.query(ArticleColumn))
@@ -78,7 +78,7 @@ async def test_first_paint_shows_every_column_before_the_alignment(embedder) -> 
 
 
 async def test_j_selects_the_next_group_and_marks_it_in_every_column(gated) -> None:
-    app = DiffApp(load_articles(SEEDS), gated, 0.5)
+    app = DiffApp(load_articles(SEEDS), gated, DEFAULT_THRESHOLD)
     async with app.run_test(size=(160, 40)) as pilot:
         await ready(app, pilot)
         first = app.view.selected
@@ -94,7 +94,7 @@ async def test_j_selects_the_next_group_and_marks_it_in_every_column(gated) -> N
 
 
 async def test_n_walks_through_divergences(gated) -> None:
-    app = DiffApp(load_articles(SEEDS), gated, 0.5)
+    app = DiffApp(load_articles(SEEDS), gated, DEFAULT_THRESHOLD)
     async with app.run_test(size=(160, 40)) as pilot:
         await ready(app, pilot)
         seen = []
@@ -113,7 +113,7 @@ async def test_n_walks_through_divergences(gated) -> None:
 
 
 async def test_filter_key_cycles_what_is_shown(gated) -> None:
-    app = DiffApp(load_articles(SEEDS), gated, 0.5)
+    app = DiffApp(load_articles(SEEDS), gated, DEFAULT_THRESHOLD)
     async with app.run_test(size=(160, 40)) as pilot:
         await ready(app, pilot)
         await pilot.press("f")
@@ -129,7 +129,7 @@ async def test_filter_key_cycles_what_is_shown(gated) -> None:
 
 
 async def test_threshold_keys_regroup_without_embedding_again(gated) -> None:
-    app = DiffApp(load_articles(SEEDS), gated, 0.5)
+    app = DiffApp(load_articles(SEEDS), gated, DEFAULT_THRESHOLD)
     async with app.run_test(size=(160, 40)) as pilot:
         await ready(app, pilot)
         def aligned() -> int:
@@ -138,17 +138,17 @@ async def test_threshold_keys_regroup_without_embedding_again(gated) -> None:
         before = aligned()
         await pilot.press("plus")
         await ready(app, pilot)
-        assert app.view.alignment.threshold == 0.55
+        assert app.view.alignment.threshold == round(DEFAULT_THRESHOLD + THRESHOLD_STEP, 2)
         assert aligned() < before
         await pilot.press("minus", "minus")
         await ready(app, pilot)
-        assert app.view.alignment.threshold == 0.45
+        assert app.view.alignment.threshold == round(DEFAULT_THRESHOLD - THRESHOLD_STEP, 2)
         assert aligned() > before
         assert gated.calls == 1
 
 
 async def test_u_visits_unique_sentences(gated) -> None:
-    app = DiffApp(load_articles(SEEDS), gated, 0.5)
+    app = DiffApp(load_articles(SEEDS), gated, DEFAULT_THRESHOLD)
     async with app.run_test(size=(160, 40)) as pilot:
         await ready(app, pilot)
         await pilot.press("u")
@@ -159,7 +159,7 @@ async def test_u_visits_unique_sentences(gated) -> None:
 
 
 async def test_search_jumps_to_matching_sentences(gated) -> None:
-    app = DiffApp(load_articles(SEEDS), gated, 0.5)
+    app = DiffApp(load_articles(SEEDS), gated, DEFAULT_THRESHOLD)
     async with app.run_test(size=(160, 40)) as pilot:
         await ready(app, pilot)
         await pilot.press("slash", *"geneva", "enter")
@@ -172,7 +172,7 @@ async def test_search_jumps_to_matching_sentences(gated) -> None:
 
 
 async def test_export_dialog_writes_json(gated, tmp_path) -> None:
-    app = DiffApp(load_articles(SEEDS[:3]), gated, 0.5)
+    app = DiffApp(load_articles(SEEDS[:3]), gated, DEFAULT_THRESHOLD)
     out = tmp_path / "export.json"
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(app, pilot)
@@ -186,7 +186,7 @@ async def test_export_dialog_writes_json(gated, tmp_path) -> None:
 
 
 async def test_click_selects_the_sentence_group(gated) -> None:
-    app = DiffApp(load_articles(SEEDS), gated, 0.5)
+    app = DiffApp(load_articles(SEEDS), gated, DEFAULT_THRESHOLD)
     async with app.run_test(size=(160, 40)) as pilot:
         await ready(app, pilot)
         alignment = app.view.alignment
@@ -207,7 +207,7 @@ async def test_article_markup_and_escapes_are_shown_literally(gated, tmp_path) -
     hostile = write(tmp_path, "hostile.txt",
                     "[bold]literal[/bold] and [link=https://example.org]link[/link] stay as typed.\n\n"
                     "The \x1b[31mred\x1b[0m escape and [@click=app.quit]quit[/] are data.")
-    app = DiffApp(load_articles([hostile, SEEDS[0]]), gated, 0.5)
+    app = DiffApp(load_articles([hostile, SEEDS[0]]), gated, DEFAULT_THRESHOLD)
     async with app.run_test(size=(120, 30)) as pilot:
         await ready(app, pilot)
         shown = "".join(p.content.plain for p in app.query_one("#article-0", ArticleColumn).paragraphs.values())
@@ -220,7 +220,7 @@ async def test_article_markup_and_escapes_are_shown_literally(gated, tmp_path) -
 
 
 async def test_narrow_terminal_stacks_the_columns(gated) -> None:
-    app = DiffApp(load_articles(SEEDS[1:3]), gated, 0.5)
+    app = DiffApp(load_articles(SEEDS[1:3]), gated, DEFAULT_THRESHOLD)
     async with app.run_test(size=(50, 40)) as pilot:
         await ready(app, pilot)
         assert app.query_one("#columns").has_class("-stacked")
@@ -230,7 +230,7 @@ async def test_narrow_terminal_stacks_the_columns(gated) -> None:
 
 
 async def test_five_articles_at_120_columns_show_the_selected_group(gated) -> None:
-    app = DiffApp(load_articles(SEEDS), gated, 0.5)
+    app = DiffApp(load_articles(SEEDS), gated, DEFAULT_THRESHOLD)
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(app, pilot)
         for _ in range(6):
@@ -242,7 +242,7 @@ async def test_five_articles_at_120_columns_show_the_selected_group(gated) -> No
 
 
 async def test_a_failing_alignment_is_a_message_not_a_crash() -> None:
-    app = DiffApp(load_articles(SEEDS[:2]), Embedder("no-such-org/no-such-model", None), 0.5)
+    app = DiffApp(load_articles(SEEDS[:2]), Embedder("no-such-org/no-such-model", None), DEFAULT_THRESHOLD)
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(app, pilot)
         assert app.is_running and app.view.alignment is None
@@ -251,7 +251,7 @@ async def test_a_failing_alignment_is_a_message_not_a_crash() -> None:
 
 async def test_no_color_draws_without_colour(gated, monkeypatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
-    app = DiffApp(load_articles(SEEDS[1:3]), gated, 0.5)
+    app = DiffApp(load_articles(SEEDS[1:3]), gated, DEFAULT_THRESHOLD)
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(app, pilot)
         await pilot.press("n")
@@ -264,7 +264,7 @@ async def test_no_color_draws_without_colour(gated, monkeypatch) -> None:
 async def test_wide_characters_keep_columns_aligned(gated, tmp_path) -> None:
     hard = write(tmp_path, "hard.txt", "東京で首脳会談が行われた。両首脳は五十分間話し合った。\n\n"
                  "قال المتحدث إن المحادثات استمرت خمسين دقيقة.\n\nEmoji 👍🏽 and e\u0301\tand\x0cfeed.")
-    app = DiffApp(load_articles([hard, SEEDS[0]]), gated, 0.5)
+    app = DiffApp(load_articles([hard, SEEDS[0]]), gated, DEFAULT_THRESHOLD)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(app, pilot)
         left, right = app.query(ArticleColumn)

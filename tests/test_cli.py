@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from align import DEFAULT_THRESHOLD
 from tests.conftest import ROOT, SEEDS, write
 
 
@@ -26,7 +27,7 @@ def test_json_export_follows_the_documented_schema() -> None:
     assert result.stderr == ""
     data = json.loads(result.stdout)
     assert data["schema"] == "diffnews/1"
-    assert data["model"] == "all-MiniLM-L6-v2" and data["threshold"] == 0.5
+    assert data["model"] == "all-MiniLM-L6-v2" and data["threshold"] == DEFAULT_THRESHOLD
     assert len(data["articles"]) == 5 and data["groups"]
     for article in data["articles"]:
         for s in article["sentences"]:

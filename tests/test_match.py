@@ -1,8 +1,9 @@
 """The matching maths on small hand-made score matrices."""
 
 import numpy as np
+import pytest
 
-from align.match import MAX_PER_ARTICLE, PairScores, _links, group
+from align.match import MAX_PER_ARTICLE, PairScores, _links, group, score_pairs
 from align.model import Article, Member, Sentence
 
 
@@ -34,13 +35,6 @@ def test_weaker_partner_far_below_the_best_is_not_linked() -> None:
     assert _links(m, 0.5, np.ones(1, bool), np.ones(2, bool)) == [(0, 0)]
 
 
-def test_mutual_best_needs_a_little_less_than_the_threshold() -> None:
-    m = np.array([[0.47, 0.1], [0.1, 0.2]])
-    everyone = np.ones(2, bool)
-    assert _links(m, 0.5, everyone, everyone) == [(0, 0)]
-    assert _links(m, 0.6, everyone, everyone) == []
-
-
 def test_groups_span_articles_and_keep_their_pair_scores() -> None:
     articles = (article(2), article(2), article(2))
     pair_scores = (
@@ -62,9 +56,9 @@ def test_a_chain_of_links_does_not_become_one_group() -> None:
     assert [g.members for g in groups] == [(Member(0, 0), Member(1, 0))]
 
 
-def test_no_group_holds_more_than_two_sentences_of_one_article() -> None:
-    articles = (article(1), article(3))
-    groups = group(articles, (scores(0, 1, [[0.9, 0.9, 0.9]]),), 0.5)
+def test_no_group_holds_more_than_max_per_article_sentences_of_one_article() -> None:
+    articles = (article(1), article(MAX_PER_ARTICLE + 2))
+    groups = group(articles, (scores(0, 1, [[0.9] * (MAX_PER_ARTICLE + 2)]),), 0.5)
     assert len(groups) == 1 and len(groups[0].members) == 1 + MAX_PER_ARTICLE
 
 
@@ -72,3 +66,28 @@ def test_boilerplate_is_left_out() -> None:
     pair_scores = (scores(0, 1, [[0.9]]),)
     assert group((article(1, boilerplate=(0,)), article(1)), pair_scores, 0.5) == ()
     assert len(group((article(1), article(1)), pair_scores, 0.5)) == 1
+
+
+def words(*articles: tuple[str, ...]) -> np.ndarray:
+    """The word-overlap matrix (lexical score) of two articles given as sentence texts."""
+    built = tuple(Article(str(n), str(n), " ".join(texts),
+                          tuple(Sentence(i, 0, len(t), t, 0, False) for i, t in enumerate(texts)))
+                  for n, texts in enumerate(articles))
+    vectors = tuple(np.ones((len(a.sentences), 1), dtype=np.float32) for a in built)
+    details = tuple(tuple(() for _ in a.sentences) for a in built)
+    (pair,) = score_pairs(built, vectors, details, method="lexical")
+    return pair.lexical
+
+
+def test_words_every_sentence_has_weigh_nothing() -> None:
+    m = words(("Officials warned of a mistake.", "Officials warned of troops."),
+              ("Officials warned of a mistake.", "Officials warned of rain."))
+    assert m[0, 0] == pytest.approx(1.0)
+    assert m[0, 1] == m[1, 0] == m[1, 1] == 0
+
+
+def test_names_are_not_what_a_sentence_says_but_title_case_headlines_keep_their_words() -> None:
+    m = words(("Talks were useful, Ushakov told reporters.", "Putin Warns Biden Of Colossal Mistake"),
+              ("Weather was cold, Ushakov noted.", "Putin warned Biden it would be a colossal mistake."))
+    assert m[0, 0] == 0  # only the name in common
+    assert m[1, 1] > 0.5

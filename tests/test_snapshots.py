@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from align import load_articles
+from align import DEFAULT_THRESHOLD, load_articles
 from align.embed import Embedder
 from tui.app import DiffApp
 from tests.conftest import ROOT
@@ -27,15 +27,15 @@ async def aligned(pilot) -> None:
 
 
 def test_seeds_at_80x24(snap_compare, embedder: Embedder) -> None:
-    app = DiffApp(load_articles(SEEDS), embedder, 0.5)
+    app = DiffApp(load_articles(SEEDS), embedder, DEFAULT_THRESHOLD)
     assert snap_compare(app, terminal_size=(80, 24), run_before=aligned)
 
 
 def test_seeds_at_120x40_on_a_divergence(snap_compare, embedder: Embedder) -> None:
-    app = DiffApp(load_articles(SEEDS), embedder, 0.5)
+    app = DiffApp(load_articles(SEEDS), embedder, DEFAULT_THRESHOLD)
     assert snap_compare(app, terminal_size=(120, 40), run_before=aligned, press=["j", "n", "n"])
 
 
 def test_two_seeds_at_80x24(snap_compare, embedder: Embedder) -> None:
-    app = DiffApp(load_articles(SEEDS[1:3]), embedder, 0.5)
+    app = DiffApp(load_articles(SEEDS[1:3]), embedder, DEFAULT_THRESHOLD)
     assert snap_compare(app, terminal_size=(80, 24), run_before=aligned, press=["j"])

@@ -26,7 +26,7 @@ from tui.widgets.status import StatusBar
 
 MIN_COLUMN_WIDTH = 30  # narrower than this, a column of prose is no longer readable
 MIN_STACKED_HEIGHT = 8
-THRESHOLD_STEP = 0.05
+THRESHOLD_STEP = 0.02
 
 
 class DiffApp(App[None]):

@@ -93,7 +93,7 @@ def evaluate(
     threshold: Annotated[float, typer.Option(
         min=0.0, max=1.0, help="The threshold to score at.")] = DEFAULT_THRESHOLD,
     model: Annotated[str, typer.Option(help="sentence-transformers model, as for diffnews.")] = DEFAULT_MODEL,
-    sweep: Annotated[bool, typer.Option("--sweep", help="Score every threshold from 0.30 to 0.80 and name the best.")] = False,
+    sweep: Annotated[bool, typer.Option("--sweep", help="Score every threshold from 0.10 to 0.80 and name the best.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")] = False,
     method: Annotated[Method, typer.Option(
         help="Score pairs by the combined score, or by embedding or lexical similarity alone.")] = Method("combined"),
@@ -118,7 +118,7 @@ def evaluate(
             embedder = Embedder(model, default_cache_path())
             embedder.embed([s for case in cases for article in case.articles for s in article], report)
             prepared = ev.prepare_cases(cases, embedder, method.value)
-        thresholds = [round(0.30 + 0.02 * k, 2) for k in range(26)] if sweep else [threshold]
+        thresholds = [round(0.10 + 0.02 * k, 2) for k in range(36)] if sweep else [threshold]
         scores = {t: ev.evaluate(cases, prepared, t) for t in thresholds}
         best = max(thresholds, key=lambda t: (sum(scores[t], ev.Score(0, 0, 0)).f1, -abs(t - threshold)))
         total = sum(scores[best], ev.Score(0, 0, 0))
