@@ -1,0 +1,43 @@
+"""Independent reporting: the shared news clusters (three outlets on one event), read from ../shared.
+
+There is no gold for them; what is certain is that a sentence two outlets print nearly word for
+word (the same quote, the same wire line) makes the same statement, so it must align.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from rapidfuzz import fuzz
+
+from align import DEFAULT_THRESHOLD, align, load_articles
+from align.embed import Embedder
+from align.model import Member
+from tests.conftest import ROOT
+
+CLUSTERS = sorted((ROOT.parent / "shared" / "eval" / "news_clusters").glob("[0-9]*"))
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+@pytest.mark.skipif(not CLUSTERS, reason="../shared/eval/news_clusters is not beside the checkout")
+def test_sentences_two_outlets_print_nearly_verbatim_align(embedder: Embedder) -> None:
+    verbatim, missed = 0, []
+    for cluster in CLUSTERS:
+        alignment = align(load_articles(sorted(str(p) for p in cluster.glob("*.txt"))), DEFAULT_THRESHOLD, embedder)
+        articles = alignment.articles
+        for x in range(len(articles)):
+            for y in range(x + 1, len(articles)):
+                for s in articles[x].sentences:
+                    for t in articles[y].sentences:
+                        a, b = _words(s.text), _words(t.text)
+                        if min(len(a.split()), len(b.split())) >= 8 and fuzz.ratio(a, b) >= 85:
+                            verbatim += 1
+                            group = alignment.group_of(Member(x, s.index))
+                            if group is None or Member(y, t.index) not in group.members:
+                                missed.append(f"{cluster.name}: {s.text[:60]} || {t.text[:60]}")
+    assert verbatim >= 10
+    assert not missed
