@@ -127,9 +127,9 @@ def _word_vectors(articles: tuple[Article, ...]) -> list[np.ndarray]:
 
 
 def _content_stems(text: str) -> list[str]:
-    """The stems of what a sentence says, not of who says it or where: capitalised words (names,
-    places, months) are left to the embedding and the details, unless most words are capitalised
-    (a headline in title case), where capitals say nothing."""
+    """The stems of what a sentence says, not of who says it or where: capitalised words after the
+    first (names, places, months) are left to the embedding and the details, unless most words are
+    capitalised (a headline in title case), where capitals say nothing."""
     words = _WORD.findall(text)
     capitalised = [w[0].isupper() for w in words]
     if sum(capitalised[1:]) * 2 < len(words):
