@@ -10,6 +10,9 @@ from align.boilerplate import is_boilerplate, opens_boilerplate_paragraph
 from align.model import Article, Sentence
 
 _LINE = re.compile(r"[^\n]+")
+# Titles blingfire sometimes cuts off as a sentence of their own when they open a sentence
+# ("... in 2001. Mr. Obama said" gives "Mr." and "Obama said").
+_TITLE = re.compile(r"(?:Mr|Mrs|Ms|Dr|Prof|Rev|Rep|Sen|Gov|Gen|Lt|Col|Sgt|Capt|Adm|Amb|Pres|Hon|St)\.")
 
 
 def segment(name: str, source: str, text: str, detect_boilerplate: bool = True) -> Article:
@@ -49,11 +52,14 @@ def _split_line(line: str) -> list[tuple[int, int]]:
     """Sentence spans of one line; pieces between the segmenter's sentences are never lost."""
     _, offsets = blingfire.text_to_sentences_and_offsets(line)
     cuts = sorted({start for start, _ in offsets} | {0})
-    spans = []
+    spans: list[tuple[int, int]] = []
     for start, end in zip(cuts, cuts[1:] + [len(line)]):
         piece = line[start:end]
         stripped_start = start + len(piece) - len(piece.lstrip())
         stripped_end = start + len(piece.rstrip())
-        if stripped_end > stripped_start:
-            spans.append((stripped_start, stripped_end))
+        if stripped_end <= stripped_start:
+            continue
+        if spans and _TITLE.fullmatch(line[spans[-1][0]:spans[-1][1]]):
+            stripped_start = spans.pop()[0]
+        spans.append((stripped_start, stripped_end))
     return spans

@@ -71,3 +71,13 @@ def test_seed_001_navigation_and_credits_are_boilerplate() -> None:
     assert marked["Read on"] and marked["Latest stories"] and marked["Source: AFP / –"]
     assert marked["Related stories"] and marked["(AP photo)"]
     assert not marked["Biden and Putin met in Geneva in June."]
+
+
+def test_a_title_that_opens_a_sentence_stays_with_the_name() -> None:
+    # blingfire cuts "Mr." off when it opens a sentence that follows another on the same line
+    assert sentences("It rained on Sept. 11, 2001. Mr. Obama spoke. Then Dr. Smith left.") == [
+        "It rained on Sept. 11, 2001.",
+        "Mr. Obama spoke.",
+        "Then Dr. Smith left.",
+    ]
+    assert sentences("Was it over? No. We went on.") == ["Was it over?", "No.", "We went on."]
