@@ -32,6 +32,10 @@ _WEEKDAY_DATELINE = re.compile(
 )
 
 
+# How a sentence of reporting ends, in scripts with and without spaces between words.
+_SENTENCE_ENDS = (".", "!", "?", "”", '"', "。", "！", "？", "।")
+
+
 def opens_boilerplate_paragraph(sentence: str) -> bool:
     """True when this first sentence of a paragraph makes the whole paragraph furniture."""
     return bool(_PARAGRAPH_OPENERS.match(sentence))
@@ -44,4 +48,4 @@ def is_boilerplate(sentence: str) -> bool:
         return True
     words = stripped.split()
     # One or two words with no full stop: a menu entry, a section name, a byline stub.
-    return len(words) <= 2 and not stripped.endswith((".", "!", "?", "”", '"'))
+    return len(words) <= 2 and not stripped.endswith(_SENTENCE_ENDS)

@@ -81,3 +81,9 @@ def test_a_title_that_opens_a_sentence_stays_with_the_name() -> None:
         "Then Dr. Smith left.",
     ]
     assert sentences("Was it over? No. We went on.") == ["Was it over?", "No.", "We went on."]
+
+
+def test_sentences_written_without_spaces_are_not_mistaken_for_menu_entries() -> None:
+    article = segment("t", "t", "普京警告拜登。通话持续了50分钟。\nプーチン氏が警告した。")
+    assert [s.text for s in article.sentences] == ["普京警告拜登。", "通话持续了50分钟。", "プーチン氏が警告した。"]
+    assert not any(s.boilerplate for s in article.sentences)
