@@ -99,7 +99,8 @@ def to_csv(alignment: Alignment) -> str:
 def to_markdown(alignment: Alignment) -> str:
     """A heading and a table per group, then each article's unaligned sentences; counted from 1, as in the viewer."""
     names = [a.name for a in alignment.articles]
-    lines = [f"# diffnews: {len(names)} articles, {len(alignment.groups)} aligned groups", ""]
+    groups = len(alignment.groups)
+    lines = [f"# diffnews: {len(names)} articles, {groups} aligned group{'s' * (groups != 1)}", ""]
     lines += [f"- **{n}**: {_md(name)} ({_md(a.source)})" for n, (name, a) in
               enumerate(zip(names, alignment.articles), 1)]
     lines.append("")

@@ -49,7 +49,7 @@ def _summary(alignment: Alignment) -> str:
     divergences = ", ".join(f"{escape(kind)} {count}" for kind, count in kinds.most_common()) or "none"
     return (
         '<section id="summary"><h2>Summary</h2>'
-        f"<p>{len(alignment.groups)} statements aligned across articles; "
+        f"<p>{len(alignment.groups)} statement{'s' * (len(alignment.groups) != 1)} aligned across articles; "
         f"<strong>{everyone}</strong> made by all {n} articles. Divergences by kind: {divergences}. "
         f"Threshold {alignment.threshold:.2f}, model {escape(alignment.model)}.</p>"
         "<table><thead><tr><th>#</th><th>article</th><th>source</th><th>shared sentences</th>"

@@ -63,6 +63,14 @@ def test_markdown_has_a_table_per_group_counted_from_one() -> None:
     assert "| article | sentence |" in result.stdout
 
 
+def test_one_group_is_counted_in_the_singular(tmp_path: Path) -> None:
+    a = write(tmp_path, "a.txt", "Putin warned Biden that new sanctions would be a big mistake.\nThe weather was cold.\n")
+    b = write(tmp_path, "b.txt", "Putin told Biden new sanctions would be a colossal mistake.\nTourists saw a museum.\n")
+    result = run(a, b, "--format", "md")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("# diffnews: 2 articles, 1 aligned group\n")
+
+
 def test_stdin_is_read_for_dash() -> None:
     text = Path(SEEDS[2]).read_bytes()
     result = run("-", SEEDS[3], "-f", "json", stdin=text)

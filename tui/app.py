@@ -344,5 +344,5 @@ class DiffApp(App[None]):
         if hidden:
             parts.append(f"{len(self.articles) - hidden} of {len(self.articles)} articles shown")
         parts += [f"threshold {self.threshold:.2f}", f"filter: {self.view.filter.value}",
-                  f"{len(alignment.groups)} groups in {len(self.articles)} articles"]
+                  f"{len(alignment.groups)} group{'s' * (len(alignment.groups) != 1)} in {len(self.articles)} articles"]
         return "  ·  ".join(parts)
