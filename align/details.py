@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import snowballstemmer
+
 from align.model import DetailKind
 
 
@@ -65,6 +67,13 @@ _PATTERNS: list[tuple[DetailKind, re.Pattern[str]]] = [
 
 _QUOTE = re.compile(r"[“\"]([^”\"]{2,}?)[”\"]")
 _NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|none|nobody|nothing|without|cannot)\b|\w+n[’']t\b", re.I)
+# Words a negation passes over to reach what it denies ("will not *invade*", "not a *spot*").
+_NEGATED_SKIP = frozenset(
+    "a an the be been being have has had do does did any really yet even just only ever always "
+    "quite so very that this it there to for of in on at by with as".split()
+)
+_CLAUSE_WORDS = re.compile(r"[^\W\d_]+|[,;:.!?—–()“”\"]")
+_STEMMER = snowballstemmer.stemmer("english")
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[-’'][A-Z]?[a-z]+)?\b")
 # Capitalised words that are not names of people or places worth comparing.
 _NOT_NAMES = frozenset(
@@ -96,7 +105,7 @@ def extract(text: str) -> tuple[Detail, ...]:
     for match in _QUOTE.finditer(text):
         found.append(Detail("quote", match.start(1), match.end(1), match.group(1), match.group(1).lower()))
     for match in _NEGATION.finditer(text):
-        found.append(Detail("negation", match.start(), match.end(), match.group(), "not"))
+        found.append(Detail("negation", match.start(), match.end(), match.group(), _negated(text, match.end())))
     for match in _NAME.finditer(text):
         word = match.group()
         if word.lower() in _NOT_NAMES or any(taken[match.start() : match.end()]):
@@ -104,6 +113,21 @@ def extract(text: str) -> tuple[Detail, ...]:
         value = re.sub(r"[’']s$", "", word.lower())
         found.append(Detail("name", match.start(), match.end(), word, value))
     return tuple(sorted(found, key=lambda d: (d.start, d.kind)))
+
+
+def stems(text: str) -> set[str]:
+    """The Snowball stems of a text's words, lower-cased."""
+    return set(_STEMMER.stemWords([w.lower() for w in re.findall(r"[^\W\d_]+", text)]))
+
+
+def _negated(text: str, end: int) -> str:
+    """The stem of the word a negation ending at `end` denies, in its clause; "" when there is none."""
+    for token in _CLAUSE_WORDS.findall(text, end):
+        if not token[0].isalpha():
+            break
+        if token.lower() not in _NEGATED_SKIP:
+            return str(_STEMMER.stemWord(token.lower()))
+    return ""
 
 
 def _normalise(kind: DetailKind, text: str) -> str | None:

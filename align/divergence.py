@@ -6,7 +6,7 @@ from itertools import combinations
 
 from rapidfuzz import fuzz
 
-from align.details import VALUE_KINDS, Detail
+from align.details import VALUE_KINDS, Detail, stems
 from align.model import Divergence, DivergenceType, Group, Member, Sentence, Span
 
 _VAGUE_FLOOR = {"dozens": 24, "hundreds": 200, "thousands": 2000, "millions": 2e6,
@@ -14,6 +14,10 @@ _VAGUE_FLOOR = {"dozens": 24, "hundreds": 200, "thousands": 2000, "millions": 2e
 _NAME_SIMILARITY = 75  # "Ushakov"/"Oshakov" score 86, "Psaki"/"Saki" 89, "Zaki"/"Psaki" 67
 _QUOTE_SAME = 90
 _QUOTE_PRESENT = 85  # a quote whose words the other side says unquoted is not missing there
+# Two quotes this alike (rapidfuzz partial ratio) quote one remark in different words: "no daylight"
+# and "There won't be any daylight there at all" score 91, an elided quote and its full form 82.
+# Different remarks score 40 to 62.
+_QUOTE_ALIKE = 70
 # What turns a place into its people or a noun into its plural: not a spelling variant.
 _WORD_ENDINGS = frozenset({"s", "es", "n", "ns", "an", "ans", "ian", "ians", "ese", "i", "is"})
 
@@ -47,6 +51,7 @@ class _Context:
         self.first_left, self.first_right, self.sentences = left[0], right[0], sentences
         self.left_text = " ".join(sentences[m].text for m in left).lower()
         self.right_text = " ".join(sentences[m].text for m in right).lower()
+        self.left_stems, self.right_stems = stems(self.left_text), stems(self.right_text)
 
     def span(self, item: Located | None) -> Span | None:
         if item is None:
@@ -136,27 +141,39 @@ def _spelling_variant(a: str, b: str) -> bool:
 
 
 def _compare_quotes(left: list[Located], right: list[Located], context: _Context) -> list[Divergence]:
-    """Quoted words that differ, or that one side quotes and the other does not say at all."""
+    """A remark both sides quote in other words conflicts; a quote the other side neither quotes
+    nor says is missing there. Two different remarks are two missing quotes, not a conflict; a
+    fragment of a quote the other side gives in full is the same remark."""
     found: list[Divergence] = []
     for mine in left:
-        best = max(right, key=lambda theirs: fuzz.ratio(mine[1].value, theirs[1].value), default=None)
-        if best and fuzz.ratio(mine[1].value, best[1].value) >= _QUOTE_SAME:
+        if _said(mine, right, context.right_text):
             continue
-        if fuzz.partial_ratio(mine[1].value, context.right_text) >= _QUOTE_PRESENT:
-            continue
-        found.append(context.make("conflict", mine, best) if best else context.make("missing", mine, None))
+        alike = max(right, key=lambda theirs: fuzz.partial_ratio(mine[1].value, theirs[1].value), default=None)
+        if alike and fuzz.partial_ratio(mine[1].value, alike[1].value) >= _QUOTE_ALIKE:
+            found.append(context.make("conflict", mine, alike))
+        else:
+            found.append(context.make("missing", mine, None))
     for theirs in right:
-        if any(fuzz.ratio(mine[1].value, theirs[1].value) >= _QUOTE_SAME for mine in left):
-            continue
-        if left or fuzz.partial_ratio(theirs[1].value, context.left_text) >= _QUOTE_PRESENT:
-            continue
-        found.append(context.make("missing", None, theirs))
+        judged = any(fuzz.partial_ratio(mine[1].value, theirs[1].value) >= _QUOTE_ALIKE for mine in left)
+        if not judged and not _said(theirs, left, context.left_text):
+            found.append(context.make("missing", None, theirs))
     return found
 
 
+def _said(quote: Located, quotes: list[Located], text: str) -> bool:
+    """Whether the other side quotes the same words, or says them unquoted."""
+    words = quote[1].value
+    return (any(fuzz.ratio(words, other[1].value) >= _QUOTE_SAME for other in quotes)
+            or fuzz.partial_ratio(words, text) >= _QUOTE_PRESENT)
+
+
 def _compare_negation(left: list[Located], right: list[Located], context: _Context) -> list[Divergence]:
+    """One side denies what the other asserts: "will not invade" against "will invade". A negation
+    whose word the other side does not use is a different statement, not a contradiction."""
     if left and not right:
-        return [context.make("conflict", left[0], None)]
+        denied = next((n for n in left if n[1].value in context.right_stems), None)
+        return [context.make("conflict", denied, None)] if denied else []
     if right and not left:
-        return [context.make("conflict", None, right[0])]
+        denied = next((n for n in right if n[1].value in context.left_stems), None)
+        return [context.make("conflict", None, denied)] if denied else []
     return []

@@ -24,8 +24,11 @@ def found(text: str) -> list[tuple[str, str, str]]:
         ("a 20% rise", ("percent", "20%", "20")),
         ("Putin’s adviser", ("name", "Putin’s", "putin")),
         ("he was “satisfied” with it", ("quote", "satisfied", "satisfied")),
-        ("Russia will not invade", ("negation", "not", "not")),
-        ("they didn't", ("negation", "didn't", "not")),
+        # a negation's value is the stem of the word it denies, past the function words
+        ("Russia will not invade", ("negation", "not", "invad")),
+        ("they didn't say it", ("negation", "didn't", "say")),
+        ("respect, not a spot at a bar", ("negation", "not", "spot")),
+        ("it is not. They left", ("negation", "not", "")),
     ],
 )
 def test_detail_found_with_its_value(text: str, expected: tuple[str, str, str]) -> None:

@@ -70,3 +70,37 @@ def test_demonyms_and_plurals_are_not_spelling_variants(tmp_path, embedder) -> N
         "Russian troops went to the Ukrainian border, the Leader said.",
     )
     assert not [d for d in result.groups[0].divergences if d.kind == "name"]
+
+
+def test_a_negation_contradicts_only_what_the_other_side_asserts(tmp_path, embedder) -> None:
+    result = pair(
+        tmp_path, embedder,
+        "The senator said the talks in Geneva did not produce an agreement on troop numbers.",
+        "The senator said the talks in Geneva were long and tense and stalled on troop numbers.",
+    )
+    assert len(result.groups) == 1
+    assert not [d for d in result.groups[0].divergences if d.kind == "negation"]
+
+
+def test_quotes_of_one_remark_conflict_and_different_remarks_are_missing(tmp_path, embedder) -> None:
+    result = pair(
+        tmp_path, embedder,
+        "Kerry said “there won’t be any daylight there at all” and called the plan “a good start” on Monday.",
+        "Kerry said there would be “no daylight” between them and called the plan “long overdue” on Monday.",
+    )
+    assert len(result.groups) == 1
+    assert labels(result) == {
+        ("quote", "conflict", "there won’t be any daylight there at all", "no daylight"),
+        ("quote", "missing", "a good start", None),
+        ("quote", "missing", None, "long overdue"),
+    }
+
+
+def test_a_quoted_fragment_of_the_full_quote_is_the_same_remark(tmp_path, embedder) -> None:
+    result = pair(
+        tmp_path, embedder,
+        "The allies will “respond decisively” if Russia invades, Biden said.",
+        "Biden said: “The allies will respond decisively if Russia further invades Ukraine.”",
+    )
+    assert len(result.groups) == 1
+    assert not [d for d in result.groups[0].divergences if d.kind == "quote"]
