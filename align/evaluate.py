@@ -177,18 +177,25 @@ def flagged(case: DivergenceCase) -> frozenset[tuple[str, str, str | None, str |
                      for d in found)
 
 
+def divergence_errors(case: DivergenceCase) -> tuple[list[Flag], list[Flag], int]:
+    """What diffnews flagged that the gold has not (false), what it missed, and how many it got right."""
+    false = list(flagged(case))
+    missed = []
+    for gold in sorted(case.divergences, key=str):
+        match = next((p for p in false if _same_flag(gold, p)), None)
+        if match:
+            false.remove(match)
+        else:
+            missed.append(gold)
+    return sorted(false, key=str), missed, len(case.divergences) - len(missed)
+
+
 def score_divergences(cases: list[DivergenceCase]) -> Score:
     """Micro precision and recall of flagged divergences: kind, type and both texts must match."""
     total = Score(0, 0, 0)
     for case in cases:
-        predicted = list(flagged(case))
-        correct = 0
-        for gold in case.divergences:
-            match = next((p for p in predicted if _same_flag(gold, p)), None)
-            if match:
-                predicted.remove(match)
-                correct += 1
-        total += Score(len(case.divergences), correct + len(predicted), correct)
+        false, _, correct = divergence_errors(case)
+        total += Score(len(case.divergences), correct + len(false), correct)
     return total
 
 

@@ -115,6 +115,12 @@ def test_tiny_divergence_gold_has_the_known_score(tmp_path: Path) -> None:
         "cases": 1, "divergence_cases": 1, "gold_divergences": 3, "predicted_divergences": 3,
         "divergence_precision": 0.6667, "divergence_recall": 0.6667,
     }
+    listed = run(str(gold), "--errors")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.splitlines()[-2:] == [
+        "+ call number missing: (not stated)  ||  100",
+        "- call duration conflict: 50 minutes  ||  an hour",
+    ]
 
 
 def test_seeds_divergence_gold_meets_its_targets() -> None:

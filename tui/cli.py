@@ -98,7 +98,7 @@ def evaluate(
     method: Annotated[Method, typer.Option(
         help="Score pairs by the combined score, or by embedding or lexical similarity alone.")] = Method("combined"),
     errors: Annotated[bool, typer.Option(
-        "--errors", help="List each false and missed link with its sentences and score.")] = False,
+        "--errors", help="List each false and missed link (with its sentences and score) and divergence.")] = False,
 ) -> None:
     """Align each case of a gold file and score the predicted sentence links against the gold links.
 
@@ -140,9 +140,15 @@ def evaluate(
         result.update(divergence_cases=len(flagged), gold_divergences=found.gold,
                       predicted_divergences=found.predicted, divergence_precision=round(found.precision, 4),
                       divergence_recall=round(found.recall, 4))
+        wrong_flags = [(case.id, kind, flag) for case in flagged if errors
+                       for kind, flags in zip(("false", "missed"), ev.divergence_errors(case)[:2]) for flag in flags]
+        if as_json and errors:
+            result["divergence_errors"] = [{"case": c, "kind": k, "flag": list(f)} for c, k, f in wrong_flags]
         if not as_json:
             print(f"\ndivergences in {len(flagged)} aligned pairs: {found.gold} flagged by hand, {found.predicted} "
                   f"by diffnews, {found.correct} in common: precision {found.precision:.3f}, recall {found.recall:.3f}")
+            if errors:
+                _print_flag_errors(wrong_flags)
     if as_json:
         print(json.dumps(result))
 
@@ -178,6 +184,17 @@ def _print_errors(cases: list, wrong: list, threshold: float) -> None:
         text = articles[e.case]
         print(f"{'+' if e.kind == 'false' else '-'} {visible(e.case)} {e.score:.2f}  {a}.{i} {_short(text[a][i])}"
               f"  ||  {b}.{j} {_short(text[b][j])}")
+
+
+def _print_flag_errors(wrong: list) -> None:
+    """Each false (+) and missed (-) divergence: case, kind, type and the text on each side."""
+    if not wrong:
+        print("no divergence errors")
+        return
+    print("divergence errors: + flagged but not in the gold, - in the gold but not flagged")
+    for case, kind, (detail, type_, a, b) in wrong:
+        sides = "  ||  ".join(_short(text) if text is not None else "(not stated)" for text in (a, b))
+        print(f"{'+' if kind == 'false' else '-'} {visible(case)} {detail} {type_}: {sides}")
 
 
 def _short(sentence: str, width: int = 60) -> str:
