@@ -66,7 +66,7 @@ _PATTERNS: list[tuple[DetailKind, re.Pattern[str]]] = [
 ]
 
 _QUOTE = re.compile(r"[“\"]([^”\"]{2,}?)[”\"]")
-_NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|none|nobody|nothing|without|cannot)\b|\w+n[’']t\b", re.I)
+_NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|none|nobody|nothing|without|cannot|den(?:y|ies|ied|ying))\b|\w+n[’']t\b", re.I)
 # Words a negation passes over to reach what it denies ("will not *invade*", "not a *spot*").
 _NEGATED_SKIP = frozenset(
     "a an the be been being have has had do does did any really yet even just only ever always "

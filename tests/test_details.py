@@ -29,6 +29,7 @@ def found(text: str) -> list[tuple[str, str, str]]:
         ("they didn't say it", ("negation", "didn't", "say")),
         ("respect, not a spot at a bar", ("negation", "not", "spot")),
         ("it is not. They left", ("negation", "not", "")),
+        ("Moscow denies any plans to attack", ("negation", "denies", "plan")),
     ],
 )
 def test_detail_found_with_its_value(text: str, expected: tuple[str, str, str]) -> None:
