@@ -18,6 +18,13 @@ SCHEMA = "diffnews/1"
 FORMATS = ("json", "csv", "md", "html")
 
 
+def format_of(path: str) -> str | None:
+    """The format a file name's suffix names ("report.htm" is html), or None."""
+    suffix = path.rsplit(".", 1)[-1].lower() if "." in Path(path).name else ""
+    suffix = {"htm": "html", "markdown": "md"}.get(suffix, suffix)
+    return suffix if suffix in FORMATS else None
+
+
 def render(alignment: Alignment, fmt: str) -> str:
     """The alignment as text in `fmt` (one of FORMATS)."""
     if fmt == "json":

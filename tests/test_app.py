@@ -185,6 +185,21 @@ async def test_export_dialog_writes_json(gated, tmp_path) -> None:
     assert data["schema"] == "diffnews/1" and len(data["articles"]) == 3
 
 
+async def test_export_dialog_opens_on_the_path_so_enter_exports(gated, tmp_path) -> None:
+    app = DiffApp(load_articles(SEEDS[:2]), gated, DEFAULT_THRESHOLD)
+    out = tmp_path / "report.md"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        path = app.screen.query_one("#export-path")
+        assert app.focused is path
+        path.value = str(out)  # the format selected is json; the suffix says Markdown
+        await pilot.press("enter")
+        await pilot.pause()
+    assert out.read_text(encoding="utf-8").startswith("# diffnews: 2 articles")
+
+
 async def test_click_selects_the_sentence_group(gated) -> None:
     app = DiffApp(load_articles(SEEDS), gated, DEFAULT_THRESHOLD)
     async with app.run_test(size=(160, 40)) as pilot:

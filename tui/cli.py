@@ -17,7 +17,7 @@ import typer
 
 from align import DEFAULT_MODEL, DEFAULT_THRESHOLD, DiffnewsError, align, load_articles
 from align.embed import Embedder, Progress, default_cache_path
-from align.export import FORMATS, render, write_atomic
+from align.export import FORMATS, format_of, render, write_atomic
 from align.match import METHODS
 from align.read import DEFAULT_MAX_CHARS
 from align.safe import visible
@@ -204,9 +204,7 @@ def _short(sentence: str, width: int = 60) -> str:
 
 def _format_for(output: Path | None) -> Format:
     """The format an output file's suffix asks for; Markdown otherwise."""
-    suffix = output.suffix.lower().lstrip(".") if output else ""
-    suffix = {"htm": "html"}.get(suffix, suffix)
-    return Format(suffix if suffix in FORMATS else "md")
+    return Format((format_of(str(output)) if output else None) or "md")
 
 
 def _check_writable(path: Path) -> None:

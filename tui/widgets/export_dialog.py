@@ -8,13 +8,14 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
-from align.export import FORMATS
+from align.export import FORMATS, format_of
 
 
 class ExportDialog(ModalScreen[tuple[str, str] | None]):
-    """Returns (format, path), or None when cancelled."""
+    """Returns (format, path), or None when cancelled. The path has the focus: e, Enter exports."""
 
     BINDINGS = [("escape", "cancel", "Cancel")]
+    AUTO_FOCUS = "#export-path"
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-dialog"):
@@ -34,8 +35,9 @@ class ExportDialog(ModalScreen[tuple[str, str] | None]):
     @on(Button.Pressed, "#export-ok")
     @on(Input.Submitted, "#export-path")
     def _export(self) -> None:
-        fmt = str(self.query_one("#export-format", Select).value)
-        self.dismiss((fmt, self.query_one("#export-path", Input).value.strip()))
+        """Export in the format the path's suffix names, or else the one selected."""
+        path = self.query_one("#export-path", Input).value.strip()
+        self.dismiss((format_of(path) or str(self.query_one("#export-format", Select).value), path))
 
     @on(Button.Pressed, "#export-cancel")
     def action_cancel(self) -> None:
