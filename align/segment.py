@@ -13,6 +13,10 @@ _LINE = re.compile(r"[^\n]+")
 # Titles blingfire sometimes cuts off as a sentence of their own when they open a sentence
 # ("... in 2001. Mr. Obama said" gives "Mr." and "Obama said").
 _TITLE = re.compile(r"(?:Mr|Mrs|Ms|Dr|Prof|Rev|Rep|Sen|Gov|Gen|Lt|Col|Sgt|Capt|Adm|Amb|Pres|Hon|St)\.")
+# ... and sometimes runs a sentence on into the next when that one opens with a title
+# ("... this year. Mr. Braley apologized"): a full stop after a lower-case word, then a title
+# and a capital, starts a sentence.
+_TITLE_OPENS = re.compile(rf"\b[a-z]{{2,}}[.!?][\"”’]?\s+({_TITLE.pattern})\s+[A-Z]")
 
 
 def segment(name: str, source: str, text: str, detect_boilerplate: bool = True) -> Article:
@@ -51,7 +55,7 @@ def segment(name: str, source: str, text: str, detect_boilerplate: bool = True) 
 def _split_line(line: str) -> list[tuple[int, int]]:
     """Sentence spans of one line; pieces between the segmenter's sentences are never lost."""
     _, offsets = blingfire.text_to_sentences_and_offsets(line)
-    cuts = sorted({start for start, _ in offsets} | {0})
+    cuts = sorted({start for start, _ in offsets} | {m.start(1) for m in _TITLE_OPENS.finditer(line)} | {0})
     spans: list[tuple[int, int]] = []
     for start, end in zip(cuts, cuts[1:] + [len(line)]):
         piece = line[start:end]

@@ -83,6 +83,16 @@ def test_a_title_that_opens_a_sentence_stays_with_the_name() -> None:
     assert sentences("Was it over? No. We went on.") == ["Was it over?", "No.", "We went on."]
 
 
+def test_a_sentence_opening_with_a_title_is_not_run_into_the_one_before() -> None:
+    # blingfire keeps "... this year. Mr. Braley apologized ..." as one sentence
+    assert sentences("He is running for the Senate this year. Mr. Braley apologized to Sen. Chuck Grassley.") == [
+        "He is running for the Senate this year.",
+        "Mr. Braley apologized to Sen. Chuck Grassley.",
+    ]
+    # an initial or an abbreviation before a title is no sentence end
+    assert len(sentences("Charles E. Grassley met Lt. Col. Smith and Acme Corp. Mr. Jones.")) == 1
+
+
 def test_sentences_written_without_spaces_are_not_mistaken_for_menu_entries() -> None:
     article = segment("t", "t", "普京警告拜登。通话持续了50分钟。\nプーチン氏が警告した。")
     assert [s.text for s in article.sentences] == ["普京警告拜登。", "通话持续了50分钟。", "プーチン氏が警告した。"]
