@@ -1,0 +1,112 @@
+"""Gold for independent reporting: three of the shared news clusters (New York Times, Fox News,
+HuffPost on one event), annotated by statement like the seeds (see GUIDELINE.md).
+
+The articles' text stays in ../shared (it may not be copied here): a statement lists sentences as
+"article.sentence", numbered as diffnews segments the cluster, and `ARTICLE_HASHES` holds a hash
+of each article's sentences, so a change in segmentation stops the build instead of shifting the
+links. Print the gold as JSON lines:
+
+    python -m tests.gold.clusters > clusters.jsonl && diffnews eval clusters.jsonl
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from itertools import combinations
+from pathlib import Path
+
+from align.read import read_source
+from align.segment import segment
+
+CLUSTERS = Path(__file__).resolve().parents[3] / "shared" / "eval" / "news_clusters"
+
+STATEMENTS: dict[str, dict[str, list[str]]] = {
+    "006": {  # a Secure America Now ad with Netanyahu
+        "a new ad features Netanyahu on Iran": ["0.1", "1.0", "2.0", "2.6"],
+        "it airs where many Jewish voters live": ["0.1", "1.8", "2.4"],
+        "Iran gets closer to nuclear arms every day": ["0.2", "1.3"],
+        "the world tells Israel to wait": ["0.4", "0.5", "1.4"],
+        "wait for what?": ["0.6", "1.5"],
+        "wait until when?": ["0.7", "1.6"],
+        "the world needs American strength, not apologies": ["0.8", "1.7"],
+        "the ad implicitly attacks Obama": ["0.9", "2.16"],
+        "the ad does not name Obama": ["1.1", "2.16"],
+        "Romney calls Obama's stance on Iran weak or apologetic": ["0.10", "2.7", "2.15"],
+        "John McLaughlin of Secure America Now": ["0.11", "2.5"],
+        "it airs in Miami, West Palm Beach and Fort Myers": ["0.12", "1.13", "2.2"],
+        "what the airtime costs": ["0.12", "1.13", "2.3"],
+        "Netanyahu keeps out of the US election": ["1.0", "2.0", "2.9", "2.10"],
+        "Obama is determined to stop Iran getting nuclear weapons": ["1.21", "2.12"],
+    },
+    "009": {  # Bruce Braley's remark about Chuck Grassley
+        "Braley is in trouble after his remark came out": ["0.1", "0.2", "1.0", "2.0"],
+        "a farmer who never went to law school could chair the committee": ["0.2", "1.0", "1.8", "2.3"],
+        "Braley apologized": ["0.2", "1.1", "2.7", "2.8", "2.9"],
+        "the apology recalled his family's farm background": ["0.9", "2.8", "2.10"],
+        "Braley respects and appreciates farmers": ["1.2", "1.3", "2.11"],
+        "America Rising posted the video": ["0.6", "1.4", "2.4"],
+        "he spoke at a fundraiser in Texas": ["0.5", "1.4", "2.1"],
+        "if you help me win this race": ["1.7", "2.2"],
+        "Grassley could chair the committee if Republicans win the Senate": ["0.4", "1.6"],
+        "Republicans criticized Braley": ["0.7", "2.7"],
+    },
+    "010": {  # Elizabeth Lauten's post about the Obama daughters
+        "Lauten wrote a Facebook post criticizing the daughters": ["0.1", "1.1", "2.1"],
+        "try showing a little class": ["0.1", "0.13", "1.1", "2.1", "2.3"],
+        "dress like you deserve respect, not a spot at a bar": ["0.1", "0.18", "1.1", "1.3", "2.1", "2.9"],
+        "at least respect the part you play": ["0.14", "2.4"],
+        "your parents don't respect their positions": ["0.15", "1.6", "2.5"],
+        "rise to the occasion": ["0.16", "1.2", "2.7"],
+        "act like being in the White House matters": ["0.17", "2.8"],
+        "don't make faces at public events": ["1.4", "2.1", "2.10"],
+        "Lauten apologized for the post": ["0.21", "1.0", "1.9", "2.0", "2.14", "2.15"],
+        "I judged the two young ladies": ["0.21", "1.9", "2.15"],
+        "how hurtful my words were": ["0.21", "1.10", "2.16"],
+        "I pledge to learn and grow": ["1.11", "2.18"],
+        "Lauten worked for Representative Fincher": ["0.2", "1.5"],
+        "Obama pardoned the turkey Cheese on Wednesday": ["0.3", "1.7"],
+        "the daughters attended the ceremony": ["0.4", "1.7", "2.11"],
+        "the daughters were bored by their father's jokes": ["0.7", "0.11", "2.11"],
+        "Malia declined to pet the turkey": ["0.8", "0.9", "0.10", "2.13"],
+    },
+}
+
+ARTICLE_HASHES: dict[str, list[str]] = {
+    "006": ["0383619c64353440", "9fb89db5cee84d4f", "fc73073ebe40a0e6"],
+    "009": ["6154365be856d477", "5fda2ca690c7d099", "38e117abc8677cda"],
+    "010": ["bfe62319cb592aa8", "151ecd3883390fdd", "f1d1bf42459cd58f"],
+}
+
+
+def sentences(cluster: str) -> list[list[str]]:
+    """The cluster's articles (a, b, c) as diffnews segments them."""
+    paths = sorted((CLUSTERS / cluster).glob("*.txt"))
+    return [[s.text for s in segment(p.stem, str(p), read_source(str(p))[1]).sentences] for p in paths]
+
+
+def fingerprint(article: list[str]) -> str:
+    return hashlib.sha256("\n".join(article).encode("utf-8")).hexdigest()[:16]
+
+
+def cases() -> list[dict[str, object]]:
+    """One gold case per cluster, its links across all three articles."""
+    built = []
+    for cluster, statements in STATEMENTS.items():
+        articles = sentences(cluster)
+        if [fingerprint(a) for a in articles] != ARTICLE_HASHES[cluster]:
+            raise SystemExit(f"cluster {cluster}: the articles segment differently than when annotated; "
+                             "check the sentence numbers in tests/gold/clusters.py")
+        links = set()
+        for members in statements.values():
+            ids = [tuple(int(n) for n in m.split(".")) for m in members]
+            for (a, i), (b, j) in combinations(ids, 2):
+                if a != b:
+                    links.add((a, i, b, j) if (a, i) < (b, j) else (b, j, a, i))
+        built.append({"id": f"cluster-{cluster}", "articles": articles, "links": sorted(list(link) for link in links)})
+    return built
+
+
+if __name__ == "__main__":
+    for case in cases():
+        print(json.dumps(case, ensure_ascii=False))
