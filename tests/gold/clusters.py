@@ -1,4 +1,4 @@
-"""Gold for independent reporting: three of the shared news clusters (New York Times, Fox News,
+"""Gold for independent reporting: five of the shared news clusters (New York Times, Fox News,
 HuffPost on one event), annotated by statement like the seeds (see GUIDELINE.md).
 
 The articles' text stays in ../shared (it may not be copied here): a statement lists sentences as
@@ -22,6 +22,40 @@ from align.segment import segment
 CLUSTERS = Path(__file__).resolve().parents[3] / "shared" / "eval" / "news_clusters"
 
 STATEMENTS: dict[str, dict[str, list[str]]] = {
+    "001": {  # Glenn Beck's speech at CPAC
+        "Beck closed the conference with Saturday's speech": ["0.1", "1.1", "2.1"],
+        "Beck denounced progressivism": ["0.1", "0.2", "1.0", "1.1", "2.4"],
+        "he wrote progressivism on his chalkboard: the disease": ["0.16", "0.17", "1.3"],
+        "what is America suffering from?": ["0.14", "1.4"],
+        "Obama is too simple an answer": ["0.15", "1.4"],
+        "he attacked Republicans as well as Democrats": ["0.3", "2.1", "2.6"],
+        "not enough just to not suck as much as the other side": ["0.4", "2.10"],
+        "the party has to admit it has a problem": ["0.5", "2.14", "2.15"],
+        "a recovering alcoholic, he likened the party to one": ["0.5", "2.20"],
+        "hello, my name is the Republican Party": ["0.6", "2.21"],
+        "addicted to spending and big government": ["0.7", "2.22"],
+        "both parties are to blame": ["0.8", "2.18"],
+        "Democrats tax and spend, Republicans just spend": ["0.9", "2.16", "2.17"],
+        "Republicans do not need a big tent": ["1.5", "2.0", "2.29"],
+        "what is this, a circus?": ["1.6", "1.7", "2.33"],
+        "America is not a clown show": ["1.9", "2.34", "2.35"],
+        "America is an idea that sets people free": ["1.10", "2.36", "2.37"],
+        "his personal story held the audience": ["0.18", "2.2", "2.19"],
+    },
+    "005": {  # Georgetown faculty challenge Paul Ryan
+        "Georgetown faculty and priests wrote to Ryan about his misuse of Catholic teaching": ["0.1", "1.1", "2.0", "2.1", "2.18"],
+        "Catholic leaders criticize Ryan": ["0.0", "2.0"],
+        "his budget decimates programs for the poor": ["0.3", "1.3", "2.5", "2.12"],
+        "Ryan speaks at Georgetown on Thursday": ["0.2", "1.0", "1.11", "2.1"],
+        "Ayn Rand rather than the Gospel": ["0.4", "2.10"],
+        "they sent him the Compendium": ["0.4", "2.17"],
+        "Ryan claims his budget follows Catholic teaching": ["0.0", "0.11", "1.4", "2.2", "2.3"],
+        "subsidiarity is no rationale for gutting government programs": ["1.7", "2.14"],
+        "higher levels of government must help when communities cannot": ["0.13", "1.8", "2.15", "2.16"],
+        "the bishops' letters: no disproportionate cuts for the poor": ["0.14", "1.9", "2.7"],
+        "Ryan said the letters do not speak for all bishops": ["0.15", "1.10", "2.9"],
+        "the preferential option for the poor is not dependence on government": ["0.12", "1.13"],
+    },
     "006": {  # a Secure America Now ad with Netanyahu
         "a new ad features Netanyahu on Iran": ["0.1", "1.0", "2.0", "2.6"],
         "it airs where many Jewish voters live": ["0.1", "1.8", "2.4"],
@@ -73,6 +107,8 @@ STATEMENTS: dict[str, dict[str, list[str]]] = {
 }
 
 ARTICLE_HASHES: dict[str, list[str]] = {
+    "001": ["2ff7134dc2dc427d", "25c6740a31de985c", "0aea4ca5df204a07"],
+    "005": ["948ad52f285a5227", "d4537438265832bf", "ab84942985c1b57a"],
     "006": ["0383619c64353440", "9fb89db5cee84d4f", "fc73073ebe40a0e6"],
     "009": ["6154365be856d477", "5fda2ca690c7d099", "38e117abc8677cda"],
     "010": ["bfe62319cb592aa8", "151ecd3883390fdd", "f1d1bf42459cd58f"],
