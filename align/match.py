@@ -27,6 +27,10 @@ from align.model import Article, Group, Member, Pair
 COSINE_WEIGHT = 0.5
 LEXICAL_WEIGHT = 0.5
 SHARED_DETAIL_BONUS = 0.04
+# Words one sentence quotes (QUOTE_MIN_WORDS or more) that the other prints too: the same remark,
+# however differently the two sentences frame it.
+SHARED_QUOTE_BONUS = 0.1
+QUOTE_MIN_WORDS = 4
 TEMPORAL_CONFLICT_PENALTY = 0.12
 # Hubness correction: a sentence that resembles many sentences of the other article (a generic
 # line on the shared topic) loses this share of how far its best HUB_NEIGHBOURS stand above the pair's mean.
@@ -39,6 +43,7 @@ NEAR_BEST_MARGIN = 0.2
 MAX_PER_ARTICLE = 3
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
+_ANY_WORD = re.compile(r"\w+")
 _STEMMER = snowballstemmer.stemmer("english")
 _TEMPORAL_KINDS = frozenset({"date", "weekday"})
 
@@ -77,6 +82,8 @@ def score_pairs(
     dated = [ind[:, temporal] for ind in indicators]
     has_date = [np.asarray(d.any(axis=1), dtype=bool) for d in dated]
     words = _word_vectors(articles)
+    quotes = [[_quoted(sentence_details) for sentence_details in article_details] for article_details in details]
+    texts = [[_words_of(s.text) for s in a.sentences] for a in articles]
     sizes = [len(a.sentences) for a in articles]
     result = []
     for x in range(len(articles) - 1):
@@ -97,6 +104,7 @@ def score_pairs(
                 + SHARED_DETAIL_BONUS * np.minimum(shared - shared_dated, 2)
                 + SHARED_DETAIL_BONUS * np.minimum(shared_dated, 1)
                 - TEMPORAL_CONFLICT_PENALTY * temporal_conflict
+                + SHARED_QUOTE_BONUS * _shared_quotes(quotes[x], texts[x], quotes[y], texts[y])
             )
             if method == "combined":
                 score = _discount_hubs(score)
@@ -136,6 +144,29 @@ def _content_stems(text: str) -> list[str]:
         words = [w for w, capital in zip(words[1:], capitalised[1:]) if not capital] + words[:1]
     stems: list[str] = _STEMMER.stemWords([w.lower() for w in words])
     return stems
+
+
+def _words_of(text: str) -> str:
+    """Lower-cased words between single spaces, padded, so that containment respects word edges."""
+    return " " + " ".join(_ANY_WORD.findall(text.lower())) + " "
+
+
+def _quoted(details: tuple[Detail, ...]) -> list[str]:
+    found = [_words_of(d.text) for d in details if d.kind == "quote"]
+    return [q for q in found if q.count(" ") > QUOTE_MIN_WORDS]
+
+
+def _shared_quotes(x_quotes: list[list[str]], x_texts: list[str],
+                   y_quotes: list[list[str]], y_texts: list[str]) -> np.ndarray:
+    """Which sentence pairs have one side quoting words the other side prints."""
+    shared = np.zeros((len(x_texts), len(y_texts)), dtype=bool)
+    for i, found in enumerate(x_quotes):
+        for q in found:
+            shared[i] |= [q in text for text in y_texts]
+    for j, found in enumerate(y_quotes):
+        for q in found:
+            shared[:, j] |= [q in text for text in x_texts]
+    return shared
 
 
 def _discount_hubs(score: np.ndarray) -> np.ndarray:

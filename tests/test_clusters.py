@@ -50,7 +50,7 @@ def test_sentences_two_outlets_print_nearly_verbatim_align(embedder: Embedder) -
 
 @pytest.mark.skipif(not CLUSTERS, reason="../shared/eval/news_clusters is not beside the checkout")
 def test_the_cluster_gold_scores_above_its_floor(tmp_path: Path) -> None:
-    # five clusters annotated by statement (tests/gold/clusters.py); measured: P 0.79, R 0.43, F1 0.56
+    # five clusters annotated by statement (tests/gold/clusters.py); measured: P 0.80, R 0.45, F1 0.58
     gold = tmp_path / "clusters.jsonl"
     gold.write_text("".join(json.dumps(case) + "\n" for case in cases()), encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "tui", "eval", str(gold), "--json"], cwd=ROOT,
@@ -58,4 +58,4 @@ def test_the_cluster_gold_scores_above_its_floor(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     scores = json.loads(result.stdout)
     assert scores["cases"] == 5 and scores["gold_links"] == 184
-    assert scores["f1"] >= 0.52 and scores["precision"] >= 0.74
+    assert scores["f1"] >= 0.54 and scores["precision"] >= 0.75

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from align.match import MAX_PER_ARTICLE, PairScores, _links, group, score_pairs
+from align.details import extract
+from align.match import MAX_PER_ARTICLE, QUOTE_MIN_WORDS, SHARED_QUOTE_BONUS, PairScores, _links, group, score_pairs
 from align.model import Article, Member, Sentence
 
 
@@ -91,3 +92,21 @@ def test_names_are_not_what_a_sentence_says_but_title_case_headlines_keep_their_
               ("Weather was cold, Ushakov noted.", "Putin warned Biden it would be a colossal mistake."))
     assert m[0, 0] == 0  # only the name in common
     assert m[1, 1] > 0.5
+
+
+def combined(a: str, b: str) -> float:
+    """The combined score of two one-sentence articles with equal embeddings."""
+    built = tuple(Article(str(n), str(n), t, (Sentence(0, 0, len(t), t, 0, False),)) for n, t in enumerate((a, b)))
+    vectors = tuple(np.ones((1, 1), dtype=np.float32) for _ in built)
+    (pair,) = score_pairs(built, vectors, ((extract(a),), (extract(b),)))
+    return float(pair.score[0, 0])
+
+
+def test_a_remark_one_side_quotes_and_the_other_prints_adds_the_quote_bonus() -> None:
+    printed = "Lauten wrote that they should dress like you deserve respect."
+    quoted = "She told them: “Dress like you deserve respect,” on Friday."
+    assert combined(quoted, printed) - combined(quoted.replace("“", "").replace("”", ""), printed) == (
+        pytest.approx(SHARED_QUOTE_BONUS))
+    short = "She told them: “deserve respect,” on Friday."
+    assert QUOTE_MIN_WORDS > 2
+    assert combined(short, printed) == pytest.approx(combined(short.replace("“", "").replace("”", ""), printed))
