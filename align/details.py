@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import snowballstemmer
 
@@ -115,9 +116,16 @@ def extract(text: str) -> tuple[Detail, ...]:
     return tuple(sorted(found, key=lambda d: (d.start, d.kind)))
 
 
+@lru_cache(maxsize=1 << 16)
+def stem(word: str) -> str:
+    """The Snowball stem of a lower-case word (remembered: the pure-Python stemmer is slow and news
+    repeats its words)."""
+    return str(_STEMMER.stemWord(word))
+
+
 def stems(text: str) -> set[str]:
-    """The Snowball stems of a text's words, lower-cased."""
-    return set(_STEMMER.stemWords([w.lower() for w in re.findall(r"[^\W\d_]+", text)]))
+    """The stems of a text's words."""
+    return {stem(w.lower()) for w in re.findall(r"[^\W\d_]+", text)}
 
 
 def _negated(text: str, end: int) -> str:
@@ -126,7 +134,7 @@ def _negated(text: str, end: int) -> str:
         if not token[0].isalpha():
             break
         if token.lower() not in _NEGATED_SKIP:
-            return str(_STEMMER.stemWord(token.lower()))
+            return stem(token.lower())
     return ""
 
 

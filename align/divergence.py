@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from itertools import combinations
 
 from rapidfuzz import fuzz
@@ -51,7 +52,14 @@ class _Context:
         self.first_left, self.first_right, self.sentences = left[0], right[0], sentences
         self.left_text = " ".join(sentences[m].text for m in left).lower()
         self.right_text = " ".join(sentences[m].text for m in right).lower()
-        self.left_stems, self.right_stems = stems(self.left_text), stems(self.right_text)
+
+    @cached_property
+    def left_stems(self) -> set[str]:
+        return stems(self.left_text)
+
+    @cached_property
+    def right_stems(self) -> set[str]:
+        return stems(self.right_text)
 
     def span(self, item: Located | None) -> Span | None:
         if item is None:

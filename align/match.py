@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
-import snowballstemmer
 
-from align.details import VALUE_KINDS, Detail
+from align.details import VALUE_KINDS, Detail, stem
 from align.model import Article, Group, Member, Pair
 
 # Weights of the combined score: meaning and shared words, equally, and the checkable details
@@ -44,7 +43,6 @@ MAX_PER_ARTICLE = 3
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _ANY_WORD = re.compile(r"\w+")
-_STEMMER = snowballstemmer.stemmer("english")
 _TEMPORAL_KINDS = frozenset({"date", "weekday"})
 
 
@@ -142,8 +140,7 @@ def _content_stems(text: str) -> list[str]:
     capitalised = [w[0].isupper() for w in words]
     if sum(capitalised[1:]) * 2 < len(words):
         words = [w for w, capital in zip(words[1:], capitalised[1:]) if not capital] + words[:1]
-    stems: list[str] = _STEMMER.stemWords([w.lower() for w in words])
-    return stems
+    return [stem(w.lower()) for w in words]
 
 
 def _words_of(text: str) -> str:
