@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from functools import cached_property
 from itertools import combinations
 
@@ -23,6 +25,8 @@ _QUOTE_ALIKE = 70
 _WORD_ENDINGS = frozenset({"s", "es", "n", "ns", "an", "ans", "ian", "ians", "ese", "i", "is"})
 
 Located = tuple[Member, Detail]
+_CLAUSE_TOKENS = re.compile(r"[^\W\d_]+|[^\w\s]|\d\S*")
+_COUNT_FILLERS = frozenset({"of", "the", "a", "an", "and", "or", "more", "than", "some", "about"})
 
 
 def diverge(
@@ -52,6 +56,24 @@ class _Context:
         self.first_left, self.first_right, self.sentences = left[0], right[0], sentences
         self.left_text = " ".join(sentences[m].text for m in left).lower()
         self.right_text = " ".join(sentences[m].text for m in right).lower()
+
+    def same_thing(self, mine: Located, theirs: Located) -> bool:
+        """Whether two values can be of one thing: any two but counts, which must count the same."""
+        if mine[1].kind != "number":
+            return True
+        return bool(self._counted(mine) & self._counted(theirs))
+
+    def _counted(self, item: Located) -> set[str]:
+        """The stems of up to three words after a count, in its clause ("of" and articles skipped)."""
+        member, detail = item
+        after = self.sentences[member].text[detail.end:]
+        words: list[str] = []
+        for token in _CLAUSE_TOKENS.findall(after):
+            if not token[0].isalpha() or len(words) == 3:
+                break
+            if token.lower() not in _COUNT_FILLERS:
+                words.append(token)
+        return stems(" ".join(words))
 
     @cached_property
     def left_stems(self) -> set[str]:
@@ -105,22 +127,25 @@ def _vaguely(a: str, b: str) -> bool:
 
 
 def _compare_values(left: list[Located], right: list[Located], context: _Context) -> list[Divergence]:
-    """Same values pass; a vague amount against an exact one is a variant; the rest conflict, or
-    are missing on the side that has fewer."""
+    """Same values pass; a vague amount against an exact one is a variant; two values of the same
+    thing conflict; the rest are missing on the other side. Counts are of the same thing when
+    the words after them share a stem ("100,000 Russian troops", "thousands of Russian troops");
+    dates, times, durations, money and percentages carry their unit."""
     unmatched_left = [mine for mine in left if not any(_agree(mine[1].value, theirs[1].value) for theirs in right)]
     unmatched_right = [theirs for theirs in right if not any(_agree(mine[1].value, theirs[1].value) for mine in left)]
     found = []
-    for mine in list(unmatched_left):
-        partner = next((theirs for theirs in unmatched_right if _vaguely(mine[1].value, theirs[1].value)), None)
-        if partner:
-            found.append(context.make("variant", mine, partner))
-            unmatched_left.remove(mine)
-            unmatched_right.remove(partner)
-    found += [context.make("conflict", mine, theirs) for mine, theirs in zip(unmatched_left, unmatched_right)]
-    rest_left = unmatched_left[len(unmatched_right):]
-    rest_right = unmatched_right[len(unmatched_left):]
-    found += [context.make("missing", mine, None) for mine in rest_left]
-    found += [context.make("missing", None, theirs) for theirs in rest_right]
+    kinds: tuple[tuple[DivergenceType, Callable[[str, str], bool]], ...] = (
+        ("variant", _vaguely), ("conflict", lambda a, b: True))
+    for kind_type, fits in kinds:
+        for mine in list(unmatched_left):
+            partner = next((theirs for theirs in unmatched_right
+                            if fits(mine[1].value, theirs[1].value) and context.same_thing(mine, theirs)), None)
+            if partner:
+                found.append(context.make(kind_type, mine, partner))
+                unmatched_left.remove(mine)
+                unmatched_right.remove(partner)
+    found += [context.make("missing", mine, None) for mine in unmatched_left]
+    found += [context.make("missing", None, theirs) for theirs in unmatched_right]
     return found
 
 

@@ -104,3 +104,19 @@ def test_a_quoted_fragment_of_the_full_quote_is_the_same_remark(tmp_path, embedd
     )
     assert len(result.groups) == 1
     assert not [d for d in result.groups[0].divergences if d.kind == "quote"]
+
+
+def test_counts_of_different_things_are_missing_not_in_conflict(tmp_path, embedder) -> None:
+    result = pair(
+        tmp_path, embedder,
+        "Elizabeth Lauten, 31, criticized the Obama daughters on Facebook, and 500 people replied.",
+        "Elizabeth Lauten criticized the Obama daughters, aged 16 and 13, on Facebook, and 800 people replied.",
+    )
+    assert len(result.groups) == 1
+    numbers = {d for d in labels(result) if d[0] == "number"}
+    assert numbers == {
+        ("number", "conflict", "500", "800"),
+        ("number", "missing", "31", None),
+        ("number", "missing", None, "16"),
+        ("number", "missing", None, "13"),
+    }
