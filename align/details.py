@@ -73,7 +73,7 @@ _NEGATED_SKIP = frozenset(
     "a an the be been being have has had do does did any really yet even just only ever always "
     "quite so very that this it there to for of in on at by with as".split()
 )
-_CLAUSE_WORDS = re.compile(r"[^\W\d_]+|[,;:.!?—–()“”\"]")
+_CLAUSE_TOKENS = re.compile(r"[^\W\d_]+|[^\w\s]|\d\S*")  # words, and what ends a run of them
 _STEMMER = snowballstemmer.stemmer("english")
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[-’'][A-Z]?[a-z]+)?\b")
 # Capitalised words that are not names of people or places worth comparing.
@@ -128,14 +128,22 @@ def stems(text: str) -> set[str]:
     return {stem(w.lower()) for w in re.findall(r"[^\W\d_]+", text)}
 
 
-def _negated(text: str, end: int) -> str:
-    """The stem of the word a negation ending at `end` denies, in its clause; "" when there is none."""
-    for token in _CLAUSE_WORDS.findall(text, end):
-        if not token[0].isalpha():
+def words_after(text: str, end: int, skip: frozenset[str], limit: int) -> list[str]:
+    """Up to `limit` lower-case words that follow `end` before any punctuation or figure, passing
+    over the words in `skip`."""
+    words: list[str] = []
+    for token in _CLAUSE_TOKENS.findall(text, end):
+        if not token[0].isalpha() or len(words) == limit:
             break
-        if token.lower() not in _NEGATED_SKIP:
-            return stem(token.lower())
-    return ""
+        if token.lower() not in skip:
+            words.append(token.lower())
+    return words
+
+
+def _negated(text: str, end: int) -> str:
+    """The stem of the word a negation ending at `end` denies; "" when there is none."""
+    denied = words_after(text, end, _NEGATED_SKIP, 1)
+    return stem(denied[0]) if denied else ""
 
 
 def _normalise(kind: DetailKind, text: str) -> str | None:

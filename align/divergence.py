@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from functools import cached_property
 from itertools import combinations
 
 from rapidfuzz import fuzz
 
-from align.details import VALUE_KINDS, Detail, stems
+from align.details import VALUE_KINDS, Detail, stems, words_after
 from align.model import Divergence, DivergenceType, Group, Member, Sentence, Span
 
 _VAGUE_FLOOR = {"dozens": 24, "hundreds": 200, "thousands": 2000, "millions": 2e6,
@@ -25,7 +24,6 @@ _QUOTE_ALIKE = 70
 _WORD_ENDINGS = frozenset({"s", "es", "n", "ns", "an", "ans", "ian", "ians", "ese", "i", "is"})
 
 Located = tuple[Member, Detail]
-_CLAUSE_TOKENS = re.compile(r"[^\W\d_]+|[^\w\s]|\d\S*")
 _COUNT_FILLERS = frozenset({"of", "the", "a", "an", "and", "or", "more", "than", "some", "about"})
 
 
@@ -64,16 +62,9 @@ class _Context:
         return bool(self._counted(mine) & self._counted(theirs))
 
     def _counted(self, item: Located) -> set[str]:
-        """The stems of up to three words after a count, in its clause ("of" and articles skipped)."""
+        """The stems of up to three words after a count ("of" and articles passed over)."""
         member, detail = item
-        after = self.sentences[member].text[detail.end:]
-        words: list[str] = []
-        for token in _CLAUSE_TOKENS.findall(after):
-            if not token[0].isalpha() or len(words) == 3:
-                break
-            if token.lower() not in _COUNT_FILLERS:
-                words.append(token)
-        return stems(" ".join(words))
+        return stems(" ".join(words_after(self.sentences[member].text, detail.end, _COUNT_FILLERS, 3)))
 
     @cached_property
     def left_stems(self) -> set[str]:

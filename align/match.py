@@ -149,8 +149,9 @@ def _words_of(text: str) -> str:
 
 
 def _quoted(details: tuple[Detail, ...]) -> list[str]:
+    """A sentence's quotes of QUOTE_MIN_WORDS words or more, as `_words_of` writes them."""
     found = [_words_of(d.text) for d in details if d.kind == "quote"]
-    return [q for q in found if q.count(" ") > QUOTE_MIN_WORDS]
+    return [q for q in found if len(q.split()) >= QUOTE_MIN_WORDS]
 
 
 def _shared_quotes(x_quotes: list[list[str]], x_texts: list[str],
