@@ -127,6 +127,8 @@ def fingerprint(article: list[str]) -> str:
 
 def cases() -> list[dict[str, object]]:
     """One gold case per cluster, its links across all three articles."""
+    if not CLUSTERS.is_dir():
+        raise SystemExit(f"{CLUSTERS} not found: the shared folder must sit beside the checkout")
     built = []
     for cluster, statements in STATEMENTS.items():
         articles = sentences(cluster)
