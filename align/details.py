@@ -66,7 +66,8 @@ _PATTERNS: list[tuple[DetailKind, re.Pattern[str]]] = [
     ("number", re.compile(rf"\b{_APPROX}(?:{_FIGURE}|{'|'.join(_VAGUE)})\b(?!\s*(?:st|nd|rd|th)\b)", re.I)),
 ]
 
-_QUOTE = re.compile(r"[“\"]([^”\"]{2,}?)[”\"]")
+_QUOTE_MARK = re.compile(r"[“”\"]")
+_ANY_WORD = re.compile(r"\w+")
 _NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|none|nobody|nothing|without|cannot|den(?:y|ies|ied|ying))\b|\w+n[’']t\b", re.I)
 # Words a negation passes over to reach what it denies ("will not *invade*", "not a *spot*").
 _NEGATED_SKIP = frozenset(
@@ -103,8 +104,8 @@ def extract(text: str) -> tuple[Detail, ...]:
                 continue
             found.append(Detail(kind, start, end, match.group(), value))
             taken[start:end] = [True] * (end - start)
-    for match in _QUOTE.finditer(text):
-        found.append(Detail("quote", match.start(1), match.end(1), match.group(1), match.group(1).lower()))
+    for start, end in _quote_spans(text):
+        found.append(Detail("quote", start, end, text[start:end], text[start:end].lower()))
     for match in _NEGATION.finditer(text):
         found.append(Detail("negation", match.start(), match.end(), match.group(), _negated(text, match.end())))
     for match in _NAME.finditer(text):
@@ -114,6 +115,30 @@ def extract(text: str) -> tuple[Detail, ...]:
         value = re.sub(r"[’']s$", "", word.lower())
         found.append(Detail("name", match.start(), match.end(), word, value))
     return tuple(sorted(found, key=lambda d: (d.start, d.kind)))
+
+
+def spaced_words(text: str) -> str:
+    """A text's lower-case words between single spaces, with one before and after, so that one
+    such string contains another only at word boundaries: what "the same words" means here."""
+    return " " + " ".join(_ANY_WORD.findall(text.lower())) + " "
+
+
+def _quote_spans(text: str) -> list[tuple[int, int]]:
+    """The quoted stretches of a sentence. A quote may run on into the next sentence (an opening
+    mark with no closing one: quoted to the end) or close one opened before (quoted from the start).
+    A straight mark opens after a space or at the start, and closes otherwise."""
+    spans = []
+    start: int | None = None
+    for mark in _QUOTE_MARK.finditer(text):
+        i = mark.start()
+        if mark.group() == "“" or (mark.group() == '"' and (i == 0 or text[i - 1].isspace() or text[i - 1] in "([—–")):
+            start = i + 1
+        else:
+            spans.append((0 if start is None else start, i))
+            start = None
+    if start is not None:
+        spans.append((start, len(text.rstrip())))
+    return [(a, b) for a, b in spans if len(text[a:b].strip()) >= 2]
 
 
 @lru_cache(maxsize=1 << 16)

@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Callable
 from functools import cached_property
 from itertools import combinations
 
 from rapidfuzz import fuzz
 
-from align.details import VALUE_KINDS, Detail, stems, words_after
+from align.details import VALUE_KINDS, Detail, spaced_words, stems, words_after
 from align.model import Divergence, DivergenceType, Group, Member, Sentence, Span
 
 _VAGUE_FLOOR = {"dozens": 24, "hundreds": 200, "thousands": 2000, "millions": 2e6,
                 "billions": 2e9, "several": 2}
 _NAME_SIMILARITY = 75  # "Ushakov"/"Oshakov" score 86, "Psaki"/"Saki" 89, "Zaki"/"Psaki" 67
-_QUOTE_SAME = 90
-_QUOTE_PRESENT = 85  # a quote whose words the other side says unquoted is not missing there
 # Two quotes this alike (rapidfuzz partial ratio) quote one remark in different words: "no daylight"
 # and "There won't be any daylight there at all" score 91, an elided quote and its full form 82.
 # Different remarks score 40 to 62.
 _QUOTE_ALIKE = 70
 # What turns a place into its people or a noun into its plural: not a spelling variant.
-_WORD_ENDINGS = frozenset({"s", "es", "n", "ns", "an", "ans", "ian", "ians", "ese", "i", "is"})
+_WORD_ENDINGS = frozenset({"", "a", "e", "s", "es", "n", "ns", "an", "ans", "ian", "ians", "ese", "i", "is", "ic", "ics"})
 
 Located = tuple[Member, Detail]
 _COUNT_FILLERS = frozenset({"of", "the", "a", "an", "and", "or", "more", "than", "some", "about"})
@@ -65,6 +65,22 @@ class _Context:
         """The stems of up to three words after a count ("of" and articles passed over)."""
         member, detail = item
         return stems(" ".join(words_after(self.sentences[member].text, detail.end, _COUNT_FILLERS, 3)))
+
+    def abbreviates(self, mine: Located, theirs: Located) -> bool:
+        """Whether one name is the other cut short with a full stop ("Tex." for "Texas")."""
+        for short, full in ((mine, theirs), (theirs, mine)):
+            member, detail = short
+            if self.sentences[member].text[detail.end:detail.end + 1] == "." and full[1].value.startswith(detail.value):
+                return True
+        return False
+
+    @cached_property
+    def left_words(self) -> str:
+        return spaced_words(self.left_text)
+
+    @cached_property
+    def right_words(self) -> str:
+        return spaced_words(self.right_text)
 
     @cached_property
     def left_stems(self) -> set[str]:
@@ -149,28 +165,30 @@ def _compare_names(left: list[Located], right: list[Located], context: _Context)
         if mine[1].value in right_values or mine[1].value in paired:
             continue
         best = max(right, key=lambda theirs: fuzz.ratio(mine[1].value, theirs[1].value), default=None)
-        if best and _spelling_variant(mine[1].value, best[1].value):
+        if best and _spelling_variant(mine[1].value, best[1].value) and not context.abbreviates(mine, best):
             paired.add(mine[1].value)
             found.append(context.make("variant", mine, best))
     return found
 
 
 def _spelling_variant(a: str, b: str) -> bool:
-    """"Ushakov"/"Oshakov" are; "Russia"/"Russian" and "Leader"/"Leaders" are not."""
-    short, long = sorted((a, b), key=len)
-    stem = short.rstrip("ae")
-    if long.startswith(stem) and long[len(stem):] in _WORD_ENDINGS:
+    """"Ushakov"/"Oshakov" are; "Russia"/"Russian", "Leader"/"Leaders" and "Democrats"/"Democratic"
+    are not: past what they share, each ends in an ending."""
+    shared = len(os.path.commonprefix([a, b]))
+    if shared >= 3 and {a[shared:], b[shared:]} <= _WORD_ENDINGS:
         return False
     return fuzz.ratio(a, b) >= _NAME_SIMILARITY
 
 
 def _compare_quotes(left: list[Located], right: list[Located], context: _Context) -> list[Divergence]:
-    """A remark both sides quote in other words conflicts; a quote the other side neither quotes
-    nor says is missing there. Two different remarks are two missing quotes, not a conflict; a
-    fragment of a quote the other side gives in full is the same remark."""
+    """A quote passes when the other side prints its words too, quoted or not, or quotes a part of
+    it word for word. A remark both sides quote in other words conflicts ("nuclear arms" against
+    "a nuclear bomb", or shortened with "..."); a quote the other side has nothing like is missing
+    there: two different remarks are two missing quotes, not a conflict."""
+    left, right = [q for q in left if not _title(q)], [q for q in right if not _title(q)]
     found: list[Divergence] = []
     for mine in left:
-        if _said(mine, right, context.right_text):
+        if _printed(mine, context.right_words) or any(_printed(theirs, _spaced(mine)) for theirs in right):
             continue
         alike = max(right, key=lambda theirs: fuzz.partial_ratio(mine[1].value, theirs[1].value), default=None)
         if alike and fuzz.partial_ratio(mine[1].value, alike[1].value) >= _QUOTE_ALIKE:
@@ -179,16 +197,25 @@ def _compare_quotes(left: list[Located], right: list[Located], context: _Context
             found.append(context.make("missing", mine, None))
     for theirs in right:
         judged = any(fuzz.partial_ratio(mine[1].value, theirs[1].value) >= _QUOTE_ALIKE for mine in left)
-        if not judged and not _said(theirs, left, context.left_text):
+        if not judged and not _printed(theirs, context.left_words):
             found.append(context.make("missing", None, theirs))
     return found
 
 
-def _said(quote: Located, quotes: list[Located], text: str) -> bool:
-    """Whether the other side quotes the same words, or says them unquoted."""
-    words = quote[1].value
-    return (any(fuzz.ratio(words, other[1].value) >= _QUOTE_SAME for other in quotes)
-            or fuzz.partial_ratio(words, text) >= _QUOTE_PRESENT)
+def _title(quote: Located) -> bool:
+    """A title or a name in quotation marks ("Meet the Press", "Homeland"), not a remark: every
+    word of four letters or more is capitalised."""
+    long_words = [w for w in re.findall(r"[^\W\d_]+", quote[1].text) if len(w) > 3]
+    return bool(long_words) and all(w[0].isupper() for w in long_words)
+
+
+def _spaced(quote: Located) -> str:
+    return spaced_words(quote[1].text)
+
+
+def _printed(quote: Located, words: str) -> bool:
+    """Whether a quote's words, in order, are among `words` (a `spaced_words` string)."""
+    return _spaced(quote) in words
 
 
 def _compare_negation(left: list[Located], right: list[Located], context: _Context) -> list[Divergence]:

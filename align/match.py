@@ -16,7 +16,7 @@ from itertools import combinations
 
 import numpy as np
 
-from align.details import VALUE_KINDS, Detail, stem
+from align.details import VALUE_KINDS, Detail, spaced_words, stem
 from align.model import Article, Group, Member, Pair
 
 # Weights of the combined score: meaning and shared words, equally, and the checkable details
@@ -42,7 +42,6 @@ NEAR_BEST_MARGIN = 0.2
 MAX_PER_ARTICLE = 3
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
-_ANY_WORD = re.compile(r"\w+")
 _TEMPORAL_KINDS = frozenset({"date", "weekday"})
 
 
@@ -81,7 +80,7 @@ def score_pairs(
     has_date = [np.asarray(d.any(axis=1), dtype=bool) for d in dated]
     words = _word_vectors(articles)
     quotes = [[_quoted(sentence_details) for sentence_details in article_details] for article_details in details]
-    texts = [[_words_of(s.text) for s in a.sentences] for a in articles]
+    texts = [[spaced_words(s.text) for s in a.sentences] for a in articles]
     sizes = [len(a.sentences) for a in articles]
     result = []
     for x in range(len(articles) - 1):
@@ -143,14 +142,9 @@ def _content_stems(text: str) -> list[str]:
     return [stem(w.lower()) for w in words]
 
 
-def _words_of(text: str) -> str:
-    """Lower-cased words between single spaces, padded, so that containment respects word edges."""
-    return " " + " ".join(_ANY_WORD.findall(text.lower())) + " "
-
-
 def _quoted(details: tuple[Detail, ...]) -> list[str]:
-    """A sentence's quotes of QUOTE_MIN_WORDS words or more, as `_words_of` writes them."""
-    found = [_words_of(d.text) for d in details if d.kind == "quote"]
+    """A sentence's quotes of QUOTE_MIN_WORDS words or more, as `spaced_words` writes them."""
+    found = [spaced_words(d.text) for d in details if d.kind == "quote"]
     return [q for q in found if len(q.split()) >= QUOTE_MIN_WORDS]
 
 

@@ -50,3 +50,18 @@ def test_offsets_point_into_the_sentence() -> None:
     text = "Oshakov said the call lasted just over an hour on Saturday."
     for d in extract(text):
         assert text[d.start : d.end] == d.text
+
+
+@pytest.mark.parametrize(
+    ("text", "quotes"),
+    [
+        ("He said “hello there” and “bye now.”", ["hello there", "bye now."]),
+        # a quote that runs on into the next sentence, and the end of one opened before
+        ('"Hello, my name is the Republican Party, and I got a problem.', ["Hello, my name is the Republican Party, and I got a problem."]),
+        ("Dress like you deserve respect, not a spot at a bar.”", ["Dress like you deserve respect, not a spot at a bar."]),
+        ('A "straight" quote and a “mixed" one.', ["straight", "mixed"]),
+        ("No quotation here.", []),
+    ],
+)
+def test_quotes_are_found_even_across_sentences(text: str, quotes: list[str]) -> None:
+    assert [d.text for d in extract(text) if d.kind == "quote"] == quotes

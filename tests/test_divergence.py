@@ -120,3 +120,26 @@ def test_counts_of_different_things_are_missing_not_in_conflict(tmp_path, embedd
         ("number", "missing", None, "16"),
         ("number", "missing", None, "13"),
     }
+
+
+def test_a_quote_changed_by_a_word_conflicts_and_a_quoted_title_is_no_remark(tmp_path, embedder) -> None:
+    result = pair(
+        tmp_path, embedder,
+        "“Every day that passes, Iran gets closer and closer to nuclear arms,” Netanyahu said on “Meet the Press.”",
+        "“Every day that passes, Iran gets closer and closer to a nuclear bomb,” Netanyahu said on CNN.",
+    )
+    assert len(result.groups) == 1
+    assert {d for d in labels(result) if d[0] == "quote"} == {
+        ("quote", "conflict", "Every day that passes, Iran gets closer and closer to nuclear arms,",
+         "Every day that passes, Iran gets closer and closer to a nuclear bomb,"),
+    }
+
+
+def test_word_forms_and_abbreviations_are_not_spelling_variants(tmp_path, embedder) -> None:
+    result = pair(
+        tmp_path, embedder,
+        "Braley spoke at a fundraiser in Corpus Christi, Tex., to Democratic donors in January.",
+        "Braley spoke at a fundraiser in Texas to Democrats and their donors in January.",
+    )
+    assert len(result.groups) == 1
+    assert not [d for d in result.groups[0].divergences if d.kind == "name"]

@@ -106,6 +106,38 @@ STATEMENTS: dict[str, dict[str, list[str]]] = {
     },
 }
 
+# Divergences a careful reader flags between aligned sentences of a cluster, as in divergences.jsonl
+# but with each side's text given as (start, end) offsets into its sentence, not copied:
+# (cluster, a, b, [(kind, type, a span or None, b span or None)]).
+Offsets = tuple[int, int] | None
+DIVERGENCES: list[tuple[str, str, str, list[tuple[str, str, Offsets, Offsets]]]] = [
+    ("009", "0.2", "1.0", [("quote", "missing", (79, 105), None), ("weekday", "missing", None, (71, 78))]),
+    ("009", "0.6", "2.4", []),
+    ("009", "1.7", "2.2", [("quote", "conflict", (1, 263), (1, 140)), ("duration", "missing", (187, 199), None)]),
+    ("009", "0.5", "2.1", []),
+    ("009", "1.1", "2.9", [("quote", "missing", None, (1, 61))]),
+    ("010", "0.1", "1.1", [("number", "missing", (39, 41), None), ("number", "missing", (51, 67), None),
+                           ("number", "missing", None, (94, 96)), ("number", "missing", None, (101, 103)),
+                           ("quote", "conflict", (305, 357), (207, 225))]),
+    ("010", "0.21", "1.9", [("quote", "missing", (107, 114), None)]),
+    ("010", "0.3", "1.7", [("weekday", "missing", (208, 216), None), ("number", "missing", None, (83, 86))]),
+    # 1.10 has no quotation marks, but it is the middle of the quote 1.9 opens and 1.11 closes
+    ("010", "1.10", "2.16", [("quote", "conflict", (0, 136), (1, 132))]),
+    ("010", "0.15", "2.5", []),
+    ("006", "0.12", "1.13", [("money", "conflict", (19, 27), (94, 104))]),
+    ("006", "1.13", "2.3", [("money", "missing", None, (104, 112))]),
+    ("006", "0.2", "1.3", [("quote", "conflict", (1, 85), (1, 87))]),
+    ("006", "1.21", "2.12", [("weekday", "missing", (110, 116), None)]),
+    ("006", "0.8", "1.7", []),
+    ("005", "0.1", "1.1", [("weekday", "missing", (48, 55), None), ("weekday", "missing", (200, 208), None)]),
+    ("005", "0.4", "2.10", [("quote", "conflict", (1, 122), (1, 137)), ("quote", "missing", (270, 332), None)]),
+    ("005", "0.15", "1.10", []),
+    ("005", "0.3", "1.3", [("quote", "conflict", (18, 323), (1, 280))]),
+    ("001", "0.6", "2.21", [("quote", "conflict", (1, 61), (1, 61))]),
+    ("001", "0.1", "2.1", []),
+    ("001", "0.9", "2.16", [("quote", "missing", None, (1, 30))]),
+]
+
 ARTICLE_HASHES: dict[str, list[str]] = {
     "001": ["2ff7134dc2dc427d", "25c6740a31de985c", "0aea4ca5df204a07"],
     "005": ["948ad52f285a5227", "d4537438265832bf", "ab84942985c1b57a"],
@@ -125,16 +157,21 @@ def fingerprint(article: list[str]) -> str:
     return hashlib.sha256("\n".join(article).encode("utf-8")).hexdigest()[:16]
 
 
-def cases() -> list[dict[str, object]]:
-    """One gold case per cluster, its links across all three articles."""
+def _checked(cluster: str) -> list[list[str]]:
     if not CLUSTERS.is_dir():
         raise SystemExit(f"{CLUSTERS} not found: the shared folder must sit beside the checkout")
-    built = []
+    articles = sentences(cluster)
+    if [fingerprint(a) for a in articles] != ARTICLE_HASHES[cluster]:
+        raise SystemExit(f"cluster {cluster}: the articles segment differently than when annotated; "
+                         "check the sentence numbers in tests/gold/clusters.py")
+    return articles
+
+
+def cases() -> list[dict[str, object]]:
+    """One link case per cluster (its links across all three articles), then the divergence cases."""
+    built: list[dict[str, object]] = []
     for cluster, statements in STATEMENTS.items():
-        articles = sentences(cluster)
-        if [fingerprint(a) for a in articles] != ARTICLE_HASHES[cluster]:
-            raise SystemExit(f"cluster {cluster}: the articles segment differently than when annotated; "
-                             "check the sentence numbers in tests/gold/clusters.py")
+        articles = _checked(cluster)
         links = set()
         for members in statements.values():
             ids = [tuple(int(n) for n in m.split(".")) for m in members]
@@ -142,6 +179,13 @@ def cases() -> list[dict[str, object]]:
                 if a != b:
                     links.add((a, i, b, j) if (a, i) < (b, j) else (b, j, a, i))
         built.append({"id": f"cluster-{cluster}", "articles": articles, "links": sorted(list(link) for link in links)})
+    for cluster, a, b, flags in DIVERGENCES:
+        articles = _checked(cluster)
+        text_a, text_b = (articles[int(ref.split(".")[0])][int(ref.split(".")[1])] for ref in (a, b))
+        built.append({"id": f"{cluster}:{a}~{b}", "a": text_a, "b": text_b, "divergences": [
+            {"kind": kind, "type": type_, "a": text_a[slice(*span_a)] if span_a else None,
+             "b": text_b[slice(*span_b)] if span_b else None}
+            for kind, type_, span_a, span_b in flags]})
     return built
 
 
