@@ -64,7 +64,7 @@ def prepare(
     for article in articles:
         vectors.append(matrix[start : start + len(article.sentences)])
         start += len(article.sentences)
-    found = tuple(tuple(_details.extract(s.text) for s in a.sentences) for a in articles)
+    found = tuple(_details.extract_article(a.sentences) for a in articles)
     return Prepared(articles, found, score_pairs(articles, tuple(vectors), found, method), embedder.model)
 
 

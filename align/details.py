@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from align.model import DetailKind
+from align.model import DetailKind, Sentence
 
 
 @dataclass(frozen=True)
@@ -90,8 +90,26 @@ _NOT_NAMES = frozenset(
 )
 
 
+def extract_article(sentences: tuple[Sentence, ...]) -> tuple[tuple[Detail, ...], ...]:
+    """The details of each sentence of an article, knowing that a quote may run over several
+    sentences of a paragraph: one without quotation marks between its opening and its closing is
+    quoted whole."""
+    found = []
+    quote_open, paragraph = False, -1
+    for sentence in sentences:
+        if sentence.paragraph != paragraph:
+            quote_open, paragraph = False, sentence.paragraph
+        spans, quote_open = _quote_spans(sentence.text, quote_open)
+        found.append(_extract(sentence.text, spans))
+    return tuple(found)
+
+
 def extract(text: str) -> tuple[Detail, ...]:
-    """All details of a sentence, earlier kinds in `_PATTERNS` winning where they overlap."""
+    """All details of a sentence read on its own, earlier kinds in `_PATTERNS` winning where they overlap."""
+    return _extract(text, _quote_spans(text, False)[0])
+
+
+def _extract(text: str, quotes: list[tuple[int, int]]) -> tuple[Detail, ...]:
     found: list[Detail] = []
     taken = [False] * len(text)
     for kind, pattern in _PATTERNS:
@@ -104,7 +122,7 @@ def extract(text: str) -> tuple[Detail, ...]:
                 continue
             found.append(Detail(kind, start, end, match.group(), value))
             taken[start:end] = [True] * (end - start)
-    for start, end in _quote_spans(text):
+    for start, end in quotes:
         found.append(Detail("quote", start, end, text[start:end], text[start:end].lower()))
     for match in _NEGATION.finditer(text):
         found.append(Detail("negation", match.start(), match.end(), match.group(), _negated(text, match.end())))
@@ -123,12 +141,13 @@ def spaced_words(text: str) -> str:
     return " " + " ".join(_ANY_WORD.findall(text.lower())) + " "
 
 
-def _quote_spans(text: str) -> list[tuple[int, int]]:
-    """The quoted stretches of a sentence. A quote may run on into the next sentence (an opening
-    mark with no closing one: quoted to the end) or close one opened before (quoted from the start).
-    A straight mark opens after a space or at the start, and closes otherwise."""
+def _quote_spans(text: str, quote_open: bool) -> tuple[list[tuple[int, int]], bool]:
+    """The quoted stretches of a sentence, and whether a quote is still open at its end. A quote
+    may run on into the next sentence (an opening mark with no closing one: quoted to the end) or
+    close one opened before (a closing mark with no opening one: quoted from the start); a straight
+    mark opens after a space or at the start, and closes otherwise."""
     spans = []
-    start: int | None = None
+    start: int | None = 0 if quote_open else None
     for mark in _QUOTE_MARK.finditer(text):
         i = mark.start()
         if mark.group() == "“" or (mark.group() == '"' and (i == 0 or text[i - 1].isspace() or text[i - 1] in "([—–")):
@@ -138,7 +157,7 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
             start = None
     if start is not None:
         spans.append((start, len(text.rstrip())))
-    return [(a, b) for a, b in spans if len(text[a:b].strip()) >= 2]
+    return [(a, b) for a, b in spans if len(text[a:b].strip()) >= 2], start is not None
 
 
 @lru_cache(maxsize=1 << 16)

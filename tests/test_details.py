@@ -1,6 +1,7 @@
 import pytest
 
-from align.details import extract
+from align.details import extract, extract_article
+from align.segment import segment
 
 
 def found(text: str) -> list[tuple[str, str, str]]:
@@ -65,3 +66,10 @@ def test_offsets_point_into_the_sentence() -> None:
 )
 def test_quotes_are_found_even_across_sentences(text: str, quotes: list[str]) -> None:
     assert [d.text for d in extract(text) if d.kind == "quote"] == quotes
+
+
+def test_a_quote_over_three_sentences_quotes_the_middle_one_within_its_paragraph() -> None:
+    article = segment("a", "a", 'She wrote: "I judged them. I can see how hurtful it was. I pledge to learn."\n\n'
+                                "Then she left. Nobody answered.")
+    quotes = [[d.text for d in details if d.kind == "quote"] for details in extract_article(article.sentences)]
+    assert quotes == [["I judged them."], ["I can see how hurtful it was."], ["I pledge to learn."], [], []]
