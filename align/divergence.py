@@ -20,8 +20,11 @@ _NAME_SIMILARITY = 75  # "Ushakov"/"Oshakov" score 86, "Psaki"/"Saki" 89, "Zaki"
 # and "There won't be any daylight there at all" score 91, an elided quote and its full form 82.
 # Different remarks score 40 to 62.
 _QUOTE_ALIKE = 70
-# What turns a place into its people or a noun into its plural: not a spelling variant.
-_WORD_ENDINGS = frozenset({"", "a", "e", "s", "es", "n", "ns", "an", "ans", "ian", "ians", "ese", "i", "is", "ic", "ics"})
+# Endings that make another form of one word (a place and its people, a plural, a noun and its
+# adjective): two names that differ only in these, past a shared stem, are not spelling variants.
+_WORD_ENDINGS = frozenset(
+    {"", "a", "e", "s", "es", "n", "ns", "an", "ans", "ian", "ians", "ese", "i", "is", "ic", "ics"}
+)
 
 Located = tuple[Member, Detail]
 _COUNT_FILLERS = frozenset({"of", "the", "a", "an", "and", "or", "more", "than", "some", "about"})
