@@ -68,6 +68,9 @@ _PATTERNS: list[tuple[DetailKind, re.Pattern[str]]] = [
 
 _QUOTE_MARK = re.compile(r"[“”\"]")
 _ANY_WORD = re.compile(r"\w+")
+_CONTRACTIONS = [(re.compile(pattern), full) for pattern, full in (
+    (r"\bwon't\b", "will not"), (r"\bcan't\b|\bcannot\b", "can not"), (r"n't\b", " not"), (r"'re\b", " are"),
+    (r"'m\b", " am"), (r"'ve\b", " have"), (r"'ll\b", " will"), (r"'d\b", " would"), (r"'s\b", " is"))]
 _NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|none|nobody|nothing|without|cannot|den(?:y|ies|ied|ying))\b|\w+n[’']t\b", re.I)
 # Words a negation passes over to reach what it denies ("will not *invade*", "not a *spot*").
 _NEGATED_SKIP = frozenset(
@@ -137,8 +140,12 @@ def _extract(text: str, quotes: list[tuple[int, int]]) -> tuple[Detail, ...]:
 
 def spaced_words(text: str) -> str:
     """A text's lower-case words between single spaces, with one before and after, so that one
-    such string contains another only at word boundaries: what "the same words" means here."""
-    return " " + " ".join(_ANY_WORD.findall(text.lower())) + " "
+    such string contains another only at word boundaries: what "the same words" means here.
+    Contractions are spelt out ("he's" is "he is", "won't" is "will not")."""
+    lowered = text.lower().replace("’", "'")
+    for contracted, full in _CONTRACTIONS:
+        lowered = contracted.sub(full, lowered)
+    return " " + " ".join(_ANY_WORD.findall(lowered)) + " "
 
 
 def _quote_spans(text: str, quote_open: bool) -> tuple[list[tuple[int, int]], bool]:

@@ -46,7 +46,7 @@ def diverge(
             found += _compare_values(_of(left, kind), _of(right, kind), context)
         found += _compare_names(_of(left, "name"), _of(right, "name"), context)
         found += _compare_quotes(_of(left, "quote"), _of(right, "quote"), context)
-        found += _compare_negation(_of(left, "negation"), _of(right, "negation"), context)
+        found += _compare_negation(_unquoted_negations(left, right), _unquoted_negations(right, left), context)
     return tuple(found)
 
 
@@ -219,6 +219,15 @@ def _spaced(quote: Located) -> str:
 def _printed(quote: Located, words: str) -> bool:
     """Whether a quote's words, in order, are among `words` (a `spaced_words` string)."""
     return _spaced(quote) in words
+
+
+def _unquoted_negations(side: list[Located], other: list[Located]) -> list[Located]:
+    """A side's negations, less those inside a remark the other side quotes too: a word changed in
+    a quote is the quote's divergence, flagged once, as a quote."""
+    shared = [q for q in _of(side, "quote")
+              if any(fuzz.partial_ratio(q[1].value, theirs[1].value) >= _QUOTE_ALIKE for theirs in _of(other, "quote"))]
+    return [n for n in _of(side, "negation")
+            if not any(q[0] == n[0] and q[1].start <= n[1].start < q[1].end for q in shared)]
 
 
 def _compare_negation(left: list[Located], right: list[Located], context: _Context) -> list[Divergence]:

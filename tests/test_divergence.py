@@ -143,3 +143,24 @@ def test_word_forms_and_abbreviations_are_not_spelling_variants(tmp_path, embedd
     )
     assert len(result.groups) == 1
     assert not [d for d in result.groups[0].divergences if d.kind == "name"]
+
+
+def test_a_negation_inside_a_remark_both_sides_quote_is_flagged_once_as_the_quote(tmp_path, embedder) -> None:
+    result = pair(
+        tmp_path, embedder,
+        "Lauten told the Obama daughters on Facebook to “dress like you deserve respect, not a spot at a bar.”",
+        "Lauten told the Obama daughters on Facebook their outfits were fit for “a spot at the bar.”",
+    )
+    assert len(result.groups) == 1
+    kinds = {(d.kind, d.type) for d in result.groups[0].divergences}
+    assert ("quote", "conflict") in kinds and ("negation", "conflict") not in kinds
+
+
+def test_a_quote_written_with_a_contraction_is_the_same_words(tmp_path, embedder) -> None:
+    result = pair(
+        tmp_path, embedder,
+        "Netanyahu said: “President Obama has said that he is determined to stop Iran's bomb.”",
+        "Netanyahu said: “President Obama has said that he’s determined to stop Iran’s bomb.”",
+    )
+    assert len(result.groups) == 1
+    assert not [d for d in result.groups[0].divergences if d.kind == "quote"]
