@@ -47,7 +47,7 @@ _NUMBER_WORDS = {
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 # Vague amounts: they agree with any figure of their order of magnitude, and with each other only.
 _VAGUE = {"dozens": "dozens", "hundreds": "hundreds", "thousands": "thousands", "millions": "millions",
-          "billions": "billions", "several": "several"}
+          "billions": "billions"}
 
 _WORD = "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True))
 _FIGURE = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|(?:{_WORD}))(?:\s+(?:{'|'.join(_SCALES)}))?"

@@ -13,13 +13,14 @@ from rapidfuzz import fuzz
 from align.details import VALUE_KINDS, Detail, spaced_words, stems, words_after
 from align.model import Divergence, DivergenceType, Group, Member, Sentence, Span
 
-_VAGUE_FLOOR = {"dozens": 24, "hundreds": 200, "thousands": 2000, "millions": 2e6,
-                "billions": 2e9, "several": 2}
+_VAGUE_FLOOR = {"dozens": 24, "hundreds": 200, "thousands": 2000, "millions": 2e6, "billions": 2e9}
 _NAME_SIMILARITY = 75  # "Ushakov"/"Oshakov" score 86, "Psaki"/"Saki" 89, "Zaki"/"Psaki" 67
 # Two quotes this alike (rapidfuzz partial ratio) quote one remark in different words: "no daylight"
 # and "There won't be any daylight there at all" score 91, an elided quote and its full form 82.
-# Different remarks score 40 to 62.
+# Different remarks score 40 to 62. Quotes that share a run of _QUOTE_RUN words are one remark too
+# ("... engage in a land war in Afghanistan", cut differently by two outlets).
 _QUOTE_ALIKE = 70
+_QUOTE_RUN = 5
 # Endings that make another form of one word (a place and its people, a plural, a noun and its
 # adjective): two names that differ only in these, past a shared stem, are not spelling variants.
 _WORD_ENDINGS = frozenset(
@@ -193,16 +194,22 @@ def _compare_quotes(left: list[Located], right: list[Located], context: _Context
     for mine in left:
         if _printed(mine, context.right_words) or any(_printed(theirs, _spaced(mine)) for theirs in right):
             continue
-        alike = max(right, key=lambda theirs: fuzz.partial_ratio(mine[1].value, theirs[1].value), default=None)
-        if alike and fuzz.partial_ratio(mine[1].value, alike[1].value) >= _QUOTE_ALIKE:
-            found.append(context.make("conflict", mine, alike))
-        else:
-            found.append(context.make("missing", mine, None))
+        alike = next((theirs for theirs in right if _one_remark(mine, theirs)), None)
+        found.append(context.make("conflict", mine, alike) if alike else context.make("missing", mine, None))
     for theirs in right:
-        judged = any(fuzz.partial_ratio(mine[1].value, theirs[1].value) >= _QUOTE_ALIKE for mine in left)
+        judged = any(_one_remark(mine, theirs) for mine in left)
         if not judged and not _printed(theirs, context.left_words):
             found.append(context.make("missing", None, theirs))
     return found
+
+
+def _one_remark(a: Located, b: Located) -> bool:
+    """Whether two quotes quote one remark: alike as strings, or sharing a run of words."""
+    if fuzz.partial_ratio(a[1].value, b[1].value) >= _QUOTE_ALIKE:
+        return True
+    words = _spaced(a).split()
+    runs = (" " + " ".join(words[i:i + _QUOTE_RUN]) + " " for i in range(len(words) - _QUOTE_RUN + 1))
+    return any(run in _spaced(b) for run in runs)
 
 
 def _title(quote: Located) -> bool:

@@ -164,3 +164,15 @@ def test_a_quote_written_with_a_contraction_is_the_same_words(tmp_path, embedder
     )
     assert len(result.groups) == 1
     assert not [d for d in result.groups[0].divergences if d.kind == "quote"]
+
+
+def test_two_cuts_of_one_remark_sharing_five_words_conflict(tmp_path, embedder) -> None:
+    result = pair(
+        tmp_path, embedder,
+        "Steele asked: “Well, if he is such a keen student of the past, has he not grasped that this is the one "
+        "thing you never do, to engage in a land war in Afghanistan?”",
+        "Steele said on Thursday: “...never do is engage in a land war in Afghanistan, because everyone who tried "
+        "it over a thousand years has failed.”",
+    )
+    assert len(result.groups) == 1
+    assert [(d.kind, d.type) for d in result.groups[0].divergences if d.kind == "quote"] == [("quote", "conflict")]
