@@ -68,6 +68,8 @@ _PATTERNS: list[tuple[DetailKind, re.Pattern[str]]] = [
 
 _QUOTE_MARK = re.compile(r"[“”\"]")
 _ANY_WORD = re.compile(r"\w+")
+_NICKNAME_BEFORE = re.compile(r"\b[A-Z][a-z]+ [“\"]$")
+_NICKNAME_AFTER = re.compile(r"[”\"] [A-Z][a-z]+")
 _CONTRACTIONS = [(re.compile(pattern), full) for pattern, full in (
     (r"\bwon't\b", "will not"), (r"\bcan't\b|\bcannot\b", "can not"), (r"n't\b", " not"), (r"'re\b", " are"),
     (r"'m\b", " am"), (r"'ve\b", " have"), (r"'ll\b", " will"), (r"'d\b", " would"), (r"'s\b", " is"))]
@@ -126,6 +128,8 @@ def _extract(text: str, quotes: list[tuple[int, int]]) -> tuple[Detail, ...]:
             found.append(Detail(kind, start, end, match.group(), value))
             taken[start:end] = [True] * (end - start)
     for start, end in quotes:
+        if _NICKNAME_BEFORE.search(text, 0, start) and _NICKNAME_AFTER.match(text, end) and text[start:end].istitle():
+            continue  # William "Mo" Cowan: a name, not a remark
         found.append(Detail("quote", start, end, text[start:end], text[start:end].lower()))
     for match in _NEGATION.finditer(text):
         found.append(Detail("negation", match.start(), match.end(), match.group(), _negated(text, match.end())))

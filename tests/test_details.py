@@ -62,6 +62,7 @@ def test_offsets_point_into_the_sentence() -> None:
         ("Dress like you deserve respect, not a spot at a bar.”", ["Dress like you deserve respect, not a spot at a bar."]),
         ('A "straight" quote and a “mixed" one.', ["straight", "mixed"]),
         ("No quotation here.", []),
+        ('Patrick appointed William "Mo" Cowan.', []),  # a nickname, not a remark
     ],
 )
 def test_quotes_are_found_even_across_sentences(text: str, quotes: list[str]) -> None:
