@@ -39,6 +39,27 @@ def test_ctrl_c_exits_130_with_one_line_and_keeps_the_old_file(tmp_path: Path) -
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["alignment.json"]
 
 
+def test_ctrl_c_where_python_cannot_raise_it_still_stops_with_one_line() -> None:
+    # The interrupt can land in a callback of the import machinery, where Python prints
+    # "Exception ignored ... KeyboardInterrupt" with a traceback and carries on; a finaliser is
+    # such a place that can be reached on purpose.
+    script = (
+        "import sys\n"
+        "from tui import cli\n"
+        "cli._interrupted.set()\n"
+        "sys.unraisablehook = cli._on_unraisable\n"
+        "class Finaliser:\n"
+        "    def __del__(self):\n"
+        "        raise KeyboardInterrupt\n"
+        "Finaliser()\n"
+        "print('carried on')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 130
+    assert result.stderr.strip().splitlines() == ["diffnews: interrupted"]
+    assert "carried on" not in result.stdout
+
+
 def test_a_write_failing_midway_leaves_the_old_file(tmp_path: Path) -> None:
     out = tmp_path / "alignment.json"
     out.write_text("old")

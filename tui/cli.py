@@ -254,6 +254,15 @@ def _on_interrupt(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
 
+def _on_unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+    """Ctrl-C can land where Python cannot raise it (a callback of the import machinery, a
+    finaliser): it would be printed as "Exception ignored" with a traceback, and the work would go
+    on. Stop there instead."""
+    if isinstance(unraisable.exc_value, KeyboardInterrupt) and _interrupted.is_set():
+        _stop()
+    sys.__unraisablehook__(unraisable)
+
+
 def _stop() -> None:
     """Exit 130 with one line. Any output file is already safe (writes are atomic); leaving through
     os._exit skips an interpreter shutdown that a half-finished torch import can turn into death
@@ -273,6 +282,7 @@ def main(argv: list[str] | None = None) -> None:
     evaluating = bool(args) and args[0] == "eval"
     command = typer.main.get_command(eval_app if evaluating else app)
     signal.signal(signal.SIGINT, _on_interrupt)
+    sys.unraisablehook = _on_unraisable
     try:
         code = command.main(args=args[1:] if evaluating else args,
                             prog_name="diffnews eval" if evaluating else "diffnews", standalone_mode=False)
