@@ -66,6 +66,8 @@ _PATTERNS: list[tuple[DetailKind, re.Pattern[str]]] = [
     ("number", re.compile(rf"\b{_APPROX}(?:{_FIGURE}|{'|'.join(_VAGUE)})\b(?!\s*(?:st|nd|rd|th)\b)", re.I)),
 ]
 
+_DETERMINER_BEFORE = re.compile(r"\b(?:the|these|those|both|all)\s+$", re.I)
+_MONTH_WORD = re.compile(rf"\b(?:{_MONTH})\b", re.I)
 _QUOTE_MARK = re.compile(r"[“”\"]")
 _ANY_WORD = re.compile(r"\w+")
 _NICKNAME_BEFORE = re.compile(r"\b[A-Z][a-z]+ [“\"]$")
@@ -123,8 +125,8 @@ def _extract(text: str, quotes: list[tuple[int, int]]) -> tuple[Detail, ...]:
             if any(taken[start:end]):
                 continue
             value = _normalise(kind, match.group())
-            if value is None:
-                continue
+            if value is None or (match.group().lower() == "two" and _DETERMINER_BEFORE.search(text, 0, start)):
+                continue  # "the two leaders" names two known ones; "two turkeys" counts them
             found.append(Detail(kind, start, end, match.group(), value))
             taken[start:end] = [True] * (end - start)
     for start, end in quotes:
@@ -215,8 +217,8 @@ def _normalise(kind: DetailKind, text: str) -> str | None:
     number = _number_value(amount)
     if number is None:
         return _VAGUE.get(amount) if kind == "number" else None
-    if kind == "number" and amount in ("a", "an", "one", "two", "half a", "half an"):
-        return None  # "a", "one of", "the two leaders": words, not figures worth checking
+    if kind == "number" and amount in ("a", "an", "one", "half a", "half an"):
+        return None  # "a", "one of": words, not figures worth checking
     return qualifier + _format(number)
 
 
@@ -248,6 +250,19 @@ def _number_value(text: str) -> float | None:
 
 def _format(number: float) -> str:
     return str(int(number)) if number == int(number) else f"{number:g}"
+
+
+def months_named(text: str) -> set[int]:
+    """The months a text names with a capital ("in June", "Dec."): "may" is a verb, "mar" too."""
+    return {_MONTHS[m.group().lower()] for m in _MONTH_WORD.finditer(text) if m.group()[0].isupper()}
+
+
+def month_of(date_value: str) -> int | None:
+    """The month of a normalised date ("2021-06-25", "06-25", "2021-06"), None for a year alone."""
+    parts = date_value.split("-")
+    if len(parts[0]) == 4:
+        parts = parts[1:]
+    return int(parts[0]) if parts else None
 
 
 def _date_value(text: str) -> str | None:

@@ -10,7 +10,7 @@ from itertools import combinations
 
 from rapidfuzz import fuzz
 
-from align.details import VALUE_KINDS, Detail, spaced_words, stems, words_after
+from align.details import VALUE_KINDS, Detail, month_of, months_named, spaced_words, stems, words_after
 from align.model import Divergence, DivergenceType, Group, Member, Sentence, Span
 
 _VAGUE_FLOOR = {"dozens": 24, "hundreds": 200, "thousands": 2000, "millions": 2e6, "billions": 2e9}
@@ -56,8 +56,8 @@ class _Context:
 
     def __init__(self, left: list[Member], right: list[Member], sentences: dict[Member, Sentence]) -> None:
         self.first_left, self.first_right, self.sentences = left[0], right[0], sentences
-        self.left_text = " ".join(sentences[m].text for m in left).lower()
-        self.right_text = " ".join(sentences[m].text for m in right).lower()
+        self.left_text = " ".join(sentences[m].text for m in left)
+        self.right_text = " ".join(sentences[m].text for m in right)
 
     def same_thing(self, mine: Located, theirs: Located) -> bool:
         """Whether two values can be of one thing: any two but counts, which must count the same."""
@@ -155,9 +155,18 @@ def _compare_values(left: list[Located], right: list[Located], context: _Context
                 found.append(context.make(kind_type, mine, partner))
                 unmatched_left.remove(mine)
                 unmatched_right.remove(partner)
-    found += [context.make("missing", mine, None) for mine in unmatched_left]
-    found += [context.make("missing", None, theirs) for theirs in unmatched_right]
+    found += [context.make("missing", mine, None)
+              for mine in unmatched_left if not _month_only(mine, context.right_text)]
+    found += [context.make("missing", None, theirs)
+              for theirs in unmatched_right if not _month_only(theirs, context.left_text)]
     return found
+
+
+def _month_only(item: Located, other_text: str) -> bool:
+    """Whether the other side gives a date by its month alone ("in June" for "June 25"): less
+    precise, as a date without its year is, and not flagged."""
+    detail = item[1]
+    return detail.kind == "date" and month_of(detail.value) in months_named(other_text)
 
 
 def _compare_names(left: list[Located], right: list[Located], context: _Context) -> list[Divergence]:

@@ -1,6 +1,6 @@
 import pytest
 
-from align.details import extract, extract_article
+from align.details import extract, extract_article, month_of, months_named
 from align.segment import segment
 
 
@@ -45,6 +45,17 @@ def test_details_inside_a_larger_detail_are_not_counted_twice() -> None:
 
 def test_article_and_small_words_are_not_figures() -> None:
     assert not [d for d in extract("a call between the two leaders, one of many") if d.kind == "number"]
+
+
+def test_two_counts_unless_it_names_two_known_ones() -> None:
+    counts = [(d.text, d.value) for d in extract("He pardoned two turkeys and met their two sons.") if d.kind == "number"]
+    assert counts == [("two", "2")] * 2
+    assert not [d for d in extract("Both the two leaders and these two aides spoke.") if d.kind == "number"]
+
+
+def test_months_are_named_with_a_capital() -> None:
+    assert months_named("They met in June and may meet in Dec. again") == {6, 12}
+    assert [month_of(v) for v in ("2021-06-25", "06-25", "2021-06", "2021")] == [6, 6, 6, None]
 
 
 def test_offsets_point_into_the_sentence() -> None:

@@ -176,3 +176,10 @@ def test_two_cuts_of_one_remark_sharing_five_words_conflict(tmp_path, embedder) 
     )
     assert len(result.groups) == 1
     assert [(d.kind, d.type) for d in result.groups[0].divergences if d.kind == "quote"] == [("quote", "conflict")]
+
+
+def test_a_date_against_its_month_alone_is_not_flagged(tmp_path, embedder) -> None:
+    left = "Obama named Mo Cowan to the Senate seat on June 25, the governor said."
+    assert labels(pair(tmp_path, embedder, left, "Obama named Mo Cowan to the Senate seat in June, the governor said.")) == set()
+    assert labels(pair(tmp_path, embedder, left, "Obama named Mo Cowan to the Senate seat in July, the governor said.")) == {
+        ("date", "missing", "June 25", None)}
