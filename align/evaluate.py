@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import get_args
 
 from align import Prepared, prepare, regroup
 from align.boilerplate import is_boilerplate, opens_boilerplate_paragraph
-from align.details import extract
+from align.details import extract_article
 from align.divergence import diverge
 from align.embed import Embedder
 from align.model import Alignment, Article, DetailKind, DiffnewsError, DivergenceType, Group, Member, Sentence
@@ -34,6 +34,8 @@ class DivergenceCase:
     a: str
     b: str
     divergences: frozenset[tuple[str, str, str | None, str | None]]  # kind, type, a text, b text
+    a_before: tuple[str, ...] = ()  # the sentences of a's paragraph before it: a quote may open there
+    b_before: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,13 +107,17 @@ def _divergence_case(data: dict[str, object], where: str) -> DivergenceCase:
     a, b, flagged = data.get("a"), data.get("b"), data.get("divergences")
     if not (isinstance(a, str) and isinstance(b, str) and isinstance(flagged, list)):
         raise DiffnewsError(f"{where}: a divergence case needs sentences 'a' and 'b' and a list 'divergences'")
+    before = {side: data.get(f"{side}_before", []) for side in "ab"}
+    if not all(isinstance(b, list) and all(isinstance(s, str) for s in b) for b in before.values()):
+        raise DiffnewsError(f"{where}: 'a_before' and 'b_before' must be lists of sentences")
     found = set()
     for d in flagged:
         if (not isinstance(d, dict) or d.get("kind") not in KINDS or d.get("type") not in TYPES
                 or not (isinstance(d.get("a"), str) or isinstance(d.get("b"), str))):
             raise DiffnewsError(f"{where}: divergence {d!r} needs a known 'kind' and 'type' and an 'a' or 'b' text")
         found.add((d["kind"], d["type"], d.get("a"), d.get("b")))
-    return DivergenceCase(str(data.get("id", where)), a, b, frozenset(found))
+    return DivergenceCase(str(data.get("id", where)), a, b, frozenset(found),
+                          tuple(before["a"]), tuple(before["b"]))
 
 
 def _ordered(a: int, i: int, b: int, j: int) -> Link:
@@ -131,6 +137,10 @@ def articles_of(case: GoldCase) -> tuple[Article, ...]:
             start = len(text)
         articles.append(Article(f"{case.id}/{n}", f"{case.id}/{n}", text, tuple(built)))
     return tuple(articles)
+
+
+def _one_paragraph(article: Article) -> Article:
+    return replace(article, sentences=tuple(replace(s, paragraph=0) for s in article.sentences))
 
 
 def predicted_links(alignment: Alignment) -> frozenset[Link]:
@@ -167,11 +177,13 @@ def prepare_cases(cases: list[GoldCase], embedder: Embedder, method: str = "comb
 
 
 def flagged(case: DivergenceCase) -> frozenset[tuple[str, str, str | None, str | None]]:
-    """What diffnews flags between the two sentences of a divergence case, taken as one group."""
-    articles = articles_of(GoldCase(case.id, ((case.a,), (case.b,)), frozenset()))
-    members = (Member(0, 0), Member(1, 0))
-    sentences = {m: articles[m.article].sentences[0] for m in members}
-    details = {m: extract(sentences[m].text) for m in members}
+    """What diffnews flags between the two sentences of a divergence case, taken as one group, each
+    read after the sentences of its paragraph before it (a quote opened there runs on)."""
+    paragraphs = ((*case.a_before, case.a), (*case.b_before, case.b))
+    members = (Member(0, len(case.a_before)), Member(1, len(case.b_before)))
+    articles = [_one_paragraph(article) for article in articles_of(GoldCase(case.id, paragraphs, frozenset()))]
+    sentences = {m: articles[m.article].sentences[m.sentence] for m in members}
+    details = {m: extract_article(articles[m.article].sentences)[m.sentence] for m in members}
     found = diverge(Group(0, members, 0.0, ()), sentences, details)
     return frozenset((d.kind, d.type, d.a_span.text if d.a_span else None, d.b_span.text if d.b_span else None)
                      for d in found)

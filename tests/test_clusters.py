@@ -51,7 +51,7 @@ def test_sentences_two_outlets_print_nearly_verbatim_align(embedder: Embedder) -
 @pytest.mark.skipif(not CLUSTERS, reason="../shared/eval/news_clusters is not beside the checkout")
 def test_the_cluster_gold_scores_above_its_floor(tmp_path: Path) -> None:
     # five clusters annotated by statement, and 34 aligned pairs by divergence (tests/gold/clusters.py);
-    # measured: links P 0.79, R 0.46, F1 0.58; divergences P 0.95, R 0.95
+    # measured: links P 0.79, R 0.46, F1 0.58; divergences P 1.00, R 1.00 (not blind: see the README)
     gold = tmp_path / "clusters.jsonl"
     gold.write_text("".join(json.dumps(case) + "\n" for case in cases()), encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "tui", "eval", str(gold), "--json"], cwd=ROOT,
@@ -60,4 +60,4 @@ def test_the_cluster_gold_scores_above_its_floor(tmp_path: Path) -> None:
     scores = json.loads(result.stdout)
     assert scores["gold_links"] == 184 and scores["divergence_cases"] == 34
     assert scores["f1"] >= 0.54 and scores["precision"] >= 0.75
-    assert scores["divergence_precision"] >= 0.88 and scores["divergence_recall"] >= 0.9
+    assert scores["divergence_precision"] >= 0.94 and scores["divergence_recall"] >= 0.94

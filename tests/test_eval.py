@@ -123,6 +123,22 @@ def test_tiny_divergence_gold_has_the_known_score(tmp_path: Path) -> None:
     ]
 
 
+def test_a_divergence_case_reads_its_sentence_after_its_paragraph(tmp_path: Path) -> None:
+    case = {"id": "mid-quote", "a": "We will respond decisively.", "b": "The US will respond decisively, he said.",
+            "divergences": [{"kind": "quote", "type": "missing", "a": "We will respond decisively.", "b": None}]}
+    gold = tmp_path / "divergences.jsonl"
+    gold.write_text(json.dumps(case) + "\n", encoding="utf-8")
+    alone = json.loads(run(str(gold), "--json").stdout)
+    assert (alone["predicted_divergences"], alone["divergence_recall"]) == (0, 0.0)
+    case["a_before"] = ["“Russia must not invade Ukraine.", "If it does, we will act."]
+    gold.write_text(json.dumps(case) + "\n", encoding="utf-8")
+    quoted = json.loads(run(str(gold), "--json").stdout)
+    assert (quoted["predicted_divergences"], quoted["divergence_recall"]) == (1, 1.0)
+    case["a_before"] = "not a list"
+    gold.write_text(json.dumps(case) + "\n", encoding="utf-8")
+    assert "'a_before' and 'b_before' must be lists" in run(str(gold)).stderr
+
+
 def test_seeds_divergence_gold_meets_its_targets() -> None:
     result = run(str(ROOT / "tests" / "gold" / "divergences.jsonl"), "--json")
     assert result.returncode == 0, result.stderr
