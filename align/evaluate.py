@@ -107,8 +107,9 @@ def _divergence_case(data: dict[str, object], where: str) -> DivergenceCase:
     a, b, flagged = data.get("a"), data.get("b"), data.get("divergences")
     if not (isinstance(a, str) and isinstance(b, str) and isinstance(flagged, list)):
         raise DiffnewsError(f"{where}: a divergence case needs sentences 'a' and 'b' and a list 'divergences'")
-    before = {side: data.get(f"{side}_before", []) for side in "ab"}
-    if not all(isinstance(b, list) and all(isinstance(s, str) for s in b) for b in before.values()):
+    a_before, b_before = (data.get(key, []) for key in ("a_before", "b_before"))
+    if not (isinstance(a_before, list) and isinstance(b_before, list)
+            and all(isinstance(s, str) for s in a_before + b_before)):
         raise DiffnewsError(f"{where}: 'a_before' and 'b_before' must be lists of sentences")
     found = set()
     for d in flagged:
@@ -117,7 +118,7 @@ def _divergence_case(data: dict[str, object], where: str) -> DivergenceCase:
             raise DiffnewsError(f"{where}: divergence {d!r} needs a known 'kind' and 'type' and an 'a' or 'b' text")
         found.add((d["kind"], d["type"], d.get("a"), d.get("b")))
     return DivergenceCase(str(data.get("id", where)), a, b, frozenset(found),
-                          tuple(before["a"]), tuple(before["b"]))
+                          tuple(a_before), tuple(b_before))
 
 
 def _ordered(a: int, i: int, b: int, j: int) -> Link:
