@@ -9,12 +9,16 @@ from functools import cached_property
 from itertools import combinations
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from align.details import VALUE_KINDS, Detail, month_of, months_named, spaced_words, stems, words_after
 from align.model import Divergence, DivergenceType, Group, Member, Sentence, Span
 
 _VAGUE_FLOOR = {"dozens": 24, "hundreds": 200, "thousands": 2000, "millions": 2e6, "billions": 2e9}
 _NAME_SIMILARITY = 75  # "Ushakov"/"Oshakov" score 86, "Psaki"/"Saki" 89, "Zaki"/"Psaki" 67
+# A spelling differs in a letter or two ("Mohammed"/"Muhammad" in two); "Washington" and
+# "Whittington" (76) differ in four: two names.
+_NAME_EDITS = 2
 # Two quotes this alike (rapidfuzz partial ratio) quote one remark in different words: "no daylight"
 # and "There won't be any daylight there at all" score 91, an elided quote and its full form 82.
 # Different remarks score 40 to 62. Quotes that share a run of _QUOTE_RUN words are one remark too
@@ -186,11 +190,12 @@ def _compare_names(left: list[Located], right: list[Located], context: _Context)
 
 def _spelling_variant(a: str, b: str) -> bool:
     """"Ushakov"/"Oshakov" are; "Russia"/"Russian", "Leader"/"Leaders" and "Democrats"/"Democratic"
-    are not: past what they share, each ends in an ending."""
+    are not (past what they share, each ends in an ending), nor are names that differ in more than
+    two letters."""
     shared = len(os.path.commonprefix([a, b]))
     if shared >= 3 and {a[shared:], b[shared:]} <= _WORD_ENDINGS:
         return False
-    return fuzz.ratio(a, b) >= _NAME_SIMILARITY
+    return fuzz.ratio(a, b) >= _NAME_SIMILARITY and Levenshtein.distance(a, b) <= _NAME_EDITS
 
 
 def _compare_quotes(left: list[Located], right: list[Located], context: _Context) -> list[Divergence]:

@@ -145,6 +145,18 @@ def test_word_forms_and_abbreviations_are_not_spelling_variants(tmp_path, embedd
     assert not [d for d in result.groups[0].divergences if d.kind == "name"]
 
 
+def test_names_a_few_letters_apart_are_two_names(tmp_path, embedder) -> None:
+    result = pair(
+        tmp_path, embedder,
+        "Professors in Washington sent Ryan a letter before his lecture on Thursday.",
+        "Professors sent Ryan a letter before he gave the Whittington Lecture on Thursday.",
+    )
+    assert len(result.groups) == 1
+    assert not [d for d in result.groups[0].divergences if d.kind == "name"]
+    spelt = pair(tmp_path, embedder, "Mohammed spoke to reporters on Thursday.", "Muhammad spoke to reporters on Thursday.")
+    assert labels(spelt) == {("name", "variant", "Mohammed", "Muhammad")}
+
+
 def test_a_negation_inside_a_remark_both_sides_quote_is_flagged_once_as_the_quote(tmp_path, embedder) -> None:
     result = pair(
         tmp_path, embedder,
