@@ -51,7 +51,8 @@ def diverge(
             found += _compare_values(_of(left, kind), _of(right, kind), context)
         found += _compare_names(_of(left, "name"), _of(right, "name"), context)
         found += _compare_quotes(_of(left, "quote"), _of(right, "quote"), context)
-        found += _compare_negation(_unquoted_negations(left, right), _unquoted_negations(right, left), context)
+        if not (_of(left, "negation") and _of(right, "negation")):
+            found += _compare_negation(_unquoted_negations(left, right), _unquoted_negations(right, left), context)
     return tuple(found)
 
 
@@ -252,8 +253,9 @@ def _unquoted_negations(side: list[Located], other: list[Located]) -> list[Locat
 
 
 def _compare_negation(left: list[Located], right: list[Located], context: _Context) -> list[Divergence]:
-    """One side denies what the other asserts: "will not invade" against "will invade". A negation
-    whose word the other side does not use is a different statement, not a contradiction."""
+    """One side denies what the other asserts: "will not invade" against "will invade" (asked
+    only when one side has no negation at all). A negation whose word the other side does not use
+    is a different statement, not a contradiction."""
     if left and not right:
         denied = next((n for n in left if n[1].value in context.right_stems), None)
         return [context.make("conflict", denied, None)] if denied else []

@@ -195,3 +195,13 @@ def test_a_date_against_its_month_alone_is_not_flagged(tmp_path, embedder) -> No
     assert labels(pair(tmp_path, embedder, left, "Obama named Mo Cowan to the Senate seat in June, the governor said.")) == set()
     assert labels(pair(tmp_path, embedder, left, "Obama named Mo Cowan to the Senate seat in July, the governor said.")) == {
         ("date", "missing", "June 25", None)}
+
+
+def test_no_negation_conflict_when_both_sides_deny(tmp_path, embedder) -> None:
+    result = pair(
+        tmp_path, embedder,
+        "Kristol wrote that the war in Afghanistan “was not a war of Obama's choosing.”",
+        "Steele called Afghanistan “a war of Obama's choosing”, but it is not Obama's war, Kristol wrote.",
+    )
+    assert len(result.groups) == 1
+    assert not [d for d in result.groups[0].divergences if d.kind == "negation"]
