@@ -105,7 +105,8 @@ def evaluate(
     A predicted link is any two sentences of different articles in one group. Prints micro
     precision, recall and F1 over all cases, and each case's figures. Lines of the form
     {id, a, b, divergences: [{kind, type, a, b}, ...]} score the divergences diffnews flags
-    between two aligned sentences.
+    between two aligned sentences (optional a_before, b_before: the sentences of each one's
+    paragraph before it, where a quote may open).
     """
     from align import evaluate as ev
 
