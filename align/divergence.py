@@ -51,8 +51,7 @@ def diverge(
             found += _compare_values(_of(left, kind), _of(right, kind), context)
         found += _compare_names(_of(left, "name"), _of(right, "name"), context)
         found += _compare_quotes(_of(left, "quote"), _of(right, "quote"), context)
-        if not (_of(left, "negation") and _of(right, "negation")):
-            found += _compare_negation(_unquoted_negations(left, right), _unquoted_negations(right, left), context)
+        found += _compare_negation(left, right, context)
     return tuple(found)
 
 
@@ -253,13 +252,13 @@ def _unquoted_negations(side: list[Located], other: list[Located]) -> list[Locat
 
 
 def _compare_negation(left: list[Located], right: list[Located], context: _Context) -> list[Divergence]:
-    """One side denies what the other asserts: "will not invade" against "will invade" (asked
-    only when one side has no negation at all). A negation whose word the other side does not use
-    is a different statement, not a contradiction."""
-    if left and not right:
-        denied = next((n for n in left if n[1].value in context.right_stems), None)
-        return [context.make("conflict", denied, None)] if denied else []
-    if right and not left:
-        denied = next((n for n in right if n[1].value in context.left_stems), None)
-        return [context.make("conflict", None, denied)] if denied else []
-    return []
+    """One side denies what the other asserts: "will not invade" against "will invade". Asked only
+    when the other side denies nothing; a negation whose word the other side does not use is a
+    different statement, not a contradiction."""
+    if _of(left, "negation") and _of(right, "negation"):
+        return []
+    denied_left = next((n for n in _unquoted_negations(left, right) if n[1].value in context.right_stems), None)
+    denied_right = next((n for n in _unquoted_negations(right, left) if n[1].value in context.left_stems), None)
+    if denied_left:
+        return [context.make("conflict", denied_left, None)]
+    return [context.make("conflict", None, denied_right)] if denied_right else []
