@@ -171,6 +171,31 @@ async def test_search_jumps_to_matching_sentences(gated) -> None:
         assert not app.query_one("#search").display
 
 
+async def test_a_search_hit_in_a_group_selects_the_group(gated) -> None:
+    app = DiffApp(load_articles(SEEDS), gated, DEFAULT_THRESHOLD)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await ready(app, pilot)
+        query = app.view.alignment.sentence(app.view.alignment.groups[-1].members[-1]).text
+        await pilot.press("slash")
+        app.query_one("#search").value = query
+        await pilot.press("enter")
+        await pilot.pause()
+        hit = app.view.focus
+        assert hit is not None and query in app.view.alignment.sentence(hit).text
+        assert app.view.selected is not None and app.view.selected == app.view.alignment.group_of(hit)
+        assert "in no group" not in str(app.query_one(GroupView).render())
+        quiet = next(g for g in app.view.alignment.groups if not g.divergences)
+        await pilot.press("escape", "f")  # divergent groups only: the quiet group is hidden
+        assert app.view.filter is Filter.divergent
+        await pilot.press("slash")
+        app.query_one("#search").value = app.view.alignment.sentence(quiet.members[0]).text
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.view.selected is None
+        assert f"in group {app.view.alignment.group_of(app.view.focus).id + 1}, which the filter hides" in str(
+            app.query_one(GroupView).render())
+
+
 async def test_export_dialog_writes_json(gated, tmp_path) -> None:
     app = DiffApp(load_articles(SEEDS[:3]), gated, DEFAULT_THRESHOLD)
     out = tmp_path / "export.json"

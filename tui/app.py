@@ -154,13 +154,16 @@ class DiffApp(App[None]):
         alignment = self.view.alignment
         return [g for g in alignment.groups if self.view.shown(g)] if alignment else []
 
-    def _select(self, group: Group | None, divergence_index: int | None = None) -> None:
+    def _select(self, group: Group | None, divergence_index: int | None = None, focus: Member | None = None) -> None:
+        """Select a group (and one of its divergences, or the member a search found: `focus`)."""
         divergence = group.divergences[divergence_index] if group and divergence_index is not None else None
-        self.view = replace(self.view, selected=group, divergence=divergence, focus=None)
+        self.view = replace(self.view, selected=group, divergence=divergence, focus=focus)
         self._redraw()
         if group is None:
             return
         targets = {m.article: m for m in reversed(group.members)}  # each article's first member
+        if focus:
+            targets[focus.article] = focus
         for span in (divergence.a_span, divergence.b_span) if divergence else ():
             if span:
                 targets[span.member.article] = span.member
@@ -286,7 +289,12 @@ class DiffApp(App[None]):
             self.notify(f"no sentence holds {event.value!r}", severity="warning")
             return
         later = [m for m in hits if self.view.focus is None or m > self.view.focus]
-        self._focus_sentence((later or hits)[0])
+        hit = (later or hits)[0]
+        group = self.view.alignment.group_of(hit) if self.view.alignment else None
+        if group and self.view.shown(group):
+            self._select(group, focus=hit)
+        else:
+            self._focus_sentence(hit)
 
     # -- export and help -----------------------------------------------------------------------
 
@@ -323,7 +331,9 @@ class DiffApp(App[None]):
         if self.view.alignment is None:
             return "The articles are shown; their alignment is on its way."
         if self.view.focus:
-            return f"Sentence {self.view.focus.sentence + 1} of article {self.view.focus.article + 1} is in no group."
+            where = f"Sentence {self.view.focus.sentence + 1} of article {self.view.focus.article + 1}"
+            group = self.view.alignment.group_of(self.view.focus)
+            return f"{where} is in group {group.id + 1}, which the filter hides." if group else f"{where} is in no group."
         return "No group to show with this filter." if not self._visitable() else ""
 
     def _redraw_status(self) -> None:
