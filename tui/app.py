@@ -333,7 +333,9 @@ class DiffApp(App[None]):
         if self.view.focus:
             where = f"Sentence {self.view.focus.sentence + 1} of article {self.view.focus.article + 1}"
             group = self.view.alignment.group_of(self.view.focus)
-            return f"{where} is in group {group.id + 1}, which the filter hides." if group else f"{where} is in no group."
+            if group:
+                return f"{where} is in group {group.id + 1}, which the filter hides."
+            return f"{where} is in no group."
         return "No group to show with this filter." if not self._visitable() else ""
 
     def _redraw_status(self) -> None:
