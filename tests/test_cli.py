@@ -134,24 +134,36 @@ def test_failed_export_keeps_the_old_file(tmp_path: Path) -> None:
     assert os.listdir(tmp_path) == ["report.json"]
 
 
+_TORCH_PROBE = (
+    "import sys\nfrom tui.cli import main\n"
+    "try:\n    main(sys.argv[1:])\nexcept SystemExit as e:\n    code = e.code\n"
+    "print('torch' in sys.modules, 'sentence_transformers' in sys.modules, code, file=sys.stderr)\n"
+)
+
+
 def test_warm_run_does_not_import_torch() -> None:
-    probe = (
-        "import sys\nfrom tui.cli import main\n"
-        "try:\n    main(sys.argv[1:])\nexcept SystemExit as e:\n    code = e.code\n"
-        "print('torch' in sys.modules, 'sentence_transformers' in sys.modules, code, file=sys.stderr)\n"
-    )
-    args = [sys.executable, "-c", probe, *SEEDS, "-f", "json"]
+    args = [sys.executable, "-c", _TORCH_PROBE, *SEEDS, "-f", "json"]
     subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=300, check=True)  # fills the cache
     warm = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert warm.stderr.split() == ["False", "False", "0"]
     json.loads(warm.stdout)
 
 
-def test_no_cache_leaves_the_cache_untouched(tmp_path: Path) -> None:
+def test_new_articles_are_encoded_without_torch(tmp_path: Path) -> None:
+    subprocess.run([sys.executable, "-m", "tui", *SEEDS[:2], "-f", "json"], cwd=ROOT, check=True,
+                   capture_output=True, timeout=300)  # the model's ONNX copy exists from here on
+    article = write(tmp_path, "new.txt", "A sentence no run of the suite has embedded before, 7 times over.")
+    new = subprocess.run([sys.executable, "-c", _TORCH_PROBE, article, SEEDS[0], "-f", "json", "--no-cache"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert new.stderr.split() == ["False", "False", "0"]
+    assert len(json.loads(new.stdout)["articles"]) == 2
+
+
+def test_no_cache_writes_no_sentence_vectors(tmp_path: Path) -> None:
     env = dict(os.environ, DIFFNEWS_CACHE_DIR=str(tmp_path / "cache"))
     result = subprocess.run([sys.executable, "-m", "tui", *SEEDS[:2], "-f", "json", "--no-cache"],
                             cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
-    assert result.returncode == 0 and not (tmp_path / "cache").exists()
+    assert result.returncode == 0 and not (tmp_path / "cache" / "embeddings.sqlite3").exists()
 
 
 def test_help_explains_the_command() -> None:

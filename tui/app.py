@@ -123,6 +123,8 @@ class DiffApp(App[None]):
     def _alignment_progress(self, message: AlignmentProgress) -> None:
         if message.stage == "load":
             self.status_note = f"aligning: loading the model for {message.total} new sentences…"
+        elif message.stage == "export":
+            self.status_note = "aligning: preparing the model's fast copy (once, about 10 s)…"
         else:
             self.status_note = f"aligning: embedding sentences {message.done}/{message.total}"
         self._redraw_status()
