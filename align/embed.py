@@ -134,20 +134,11 @@ class Embedder:
         self.warning = f"embedding cache {self.cache.path} not used: {error}"
         self.cache = None
 
-    def _encode(self, texts: list[str], progress: Progress | None) -> list[np.ndarray]:
+    def _encode(self, texts: list[str], progress: Progress | None) -> np.ndarray:
         if progress:
             progress("load", 0, len(texts))
         encoder = self.load(progress)
-        # Batches of similar length waste least time on padding; results go back in input order.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        out: list[np.ndarray] = [np.empty(0)] * len(texts)
-        for start in range(0, len(order), encoder.batch):
-            batch = order[start : start + encoder.batch]
-            for i, vector in zip(batch, encoder.encode([texts[i] for i in batch])):
-                out[i] = vector
-            if progress:
-                progress("embed", min(start + encoder.batch, len(texts)), len(texts))
-        return out
+        return encoder.encode(texts, (lambda done: progress("embed", done, len(texts))) if progress else None)
 
     def load(self, progress: Progress | None = None) -> Encoder:
         """The encoder, opened on first use (and the model's ONNX copy built, the first time)."""

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from align.model import DiffnewsError
+from align.onnx_model import in_batches
 
 # sentence-transformers modules an ONNX graph can stand in for: the transformer and its pooling
 # (normalising is done after any encoder). Anything else (a Dense layer, ...) stays on torch.
@@ -48,9 +50,11 @@ class TorchEncoder:
     def __init__(self, model: Any) -> None:
         self.model = model
 
-    def encode(self, texts: list[str]) -> np.ndarray:
-        vectors = self.model.encode(texts, normalize_embeddings=True, convert_to_numpy=True,
-                                    batch_size=max(len(texts), 1))
+    def encode(self, texts: list[str], done: Callable[[int], None] | None = None) -> np.ndarray:
+        return in_batches([len(t) for t in texts], self.batch, lambda batch: self._run([texts[i] for i in batch]), done)
+
+    def _run(self, texts: list[str]) -> np.ndarray:
+        vectors = self.model.encode(texts, normalize_embeddings=True, convert_to_numpy=True, batch_size=len(texts))
         return np.asarray(vectors, dtype=np.float32)
 
 
