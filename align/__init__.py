@@ -4,16 +4,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from align import details as _details
+from align import pair_model
 from align.divergence import diverge
 from align.embed import DEFAULT_MODEL, Embedder, Progress
-from align.match import PairScores, group, score_pairs
+from align.features import PairFeatures, pair_features
+from align.match import METHODS, PairScores, group, score_pairs
 from align.model import Alignment, Article, DiffnewsError
 from align.read import DEFAULT_MAX_CHARS, read_source
-from align.segment import segment
+from align.segment import clauses, segment
 
-DEFAULT_THRESHOLD = 0.28
 MAX_ARTICLES = 50
+
+
+def __getattr__(name: str) -> float:
+    """DEFAULT_THRESHOLD: the shipped pair model's threshold, read when first asked for."""
+    if name == "DEFAULT_THRESHOLD":
+        return pair_model.shipped().threshold
+    raise AttributeError(f"module 'align' has no attribute {name!r}")
 
 __all__ = [
     "DEFAULT_MODEL", "DEFAULT_THRESHOLD", "Alignment", "DiffnewsError", "Prepared",
@@ -23,10 +33,12 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Prepared:
-    """Everything the threshold does not change: articles, details and pair scores."""
+    """Everything the threshold does not change: articles, details, the pair model's features and
+    the pair scores (for the "learned" method, the pair model's probabilities)."""
 
     articles: tuple[Article, ...]
     details: tuple[tuple[tuple[_details.Detail, ...], ...], ...]
+    features: tuple[PairFeatures, ...]
     pair_scores: tuple[PairScores, ...]
     model: str
 
@@ -55,17 +67,37 @@ def load_articles(
 
 
 def prepare(
-    articles: tuple[Article, ...], embedder: Embedder, progress: Progress | None = None, method: str = "combined"
+    articles: tuple[Article, ...], embedder: Embedder, progress: Progress | None = None,
+    method: str = "learned", model: pair_model.PairModel | None = None,
 ) -> Prepared:
-    """Embed every sentence and score every sentence pair across articles (see match.score_pairs)."""
-    texts = [s.text for a in articles for s in a.sentences]
+    """Embed every sentence and its clauses, and score every sentence pair across articles: by
+    the pair model (`model`, the shipped one by default) for the "learned" method, or by the
+    hand-set combined score, the embeddings' cosine or the shared words alone, for measuring."""
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}")
+    split = [[clauses(s.text) for s in a.sentences] for a in articles]
+    texts = [s.text for a in articles for s in a.sentences] + [c for a in split for cs in a for c in cs]
     matrix = embedder.embed(texts, progress)
-    vectors, start = [], 0
+    vectors, clause_vectors, start = [], [], 0
     for article in articles:
         vectors.append(matrix[start : start + len(article.sentences)])
         start += len(article.sentences)
+    for article_vectors, article_clauses in zip(vectors, split):
+        per_sentence = []
+        for vector, parts in zip(article_vectors, article_clauses):
+            per_sentence.append(np.vstack([vector[None, :], matrix[start : start + len(parts)]]))
+            start += len(parts)
+        clause_vectors.append(tuple(per_sentence))
     found = tuple(_details.extract_article(a.sentences) for a in articles)
-    return Prepared(articles, found, score_pairs(articles, tuple(vectors), found, method), embedder.model)
+    combined = score_pairs(articles, tuple(vectors), found)
+    features = pair_features(articles, tuple(clause_vectors), combined)
+    if method == "learned":
+        scores = (model or pair_model.shipped()).rescore(features, combined)
+    elif method == "combined":
+        scores = combined
+    else:
+        scores = tuple(replace(s, score=s.cosine if method == "cosine" else s.lexical) for s in combined)
+    return Prepared(articles, found, features, scores, embedder.model)
 
 
 def regroup(prepared: Prepared, threshold: float) -> Alignment:
@@ -81,9 +113,13 @@ def regroup(prepared: Prepared, threshold: float) -> Alignment:
 
 def align(
     articles: tuple[Article, ...],
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float | None = None,
     embedder: Embedder | None = None,
     progress: Progress | None = None,
+    model: pair_model.PairModel | None = None,
 ) -> Alignment:
-    """The one entry point: align already-read articles at `threshold`."""
-    return regroup(prepare(articles, embedder or Embedder(DEFAULT_MODEL), progress), threshold)
+    """The one entry point: align already-read articles at `threshold` (the pair model's by
+    default) with the pair model `model` (the shipped one by default)."""
+    model = model or pair_model.shipped()
+    prepared = prepare(articles, embedder or Embedder(DEFAULT_MODEL), progress, model=model)
+    return regroup(prepared, model.threshold if threshold is None else threshold)

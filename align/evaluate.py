@@ -12,6 +12,7 @@ from align.boilerplate import is_boilerplate, opens_boilerplate_paragraph
 from align.details import extract_article
 from align.divergence import diverge
 from align.embed import Embedder
+from align.pair_model import PairModel
 from align.model import Alignment, Article, DetailKind, DiffnewsError, DivergenceType, Group, Member, Sentence
 
 Link = tuple[int, int, int, int]  # article a, sentence i, article b, sentence j, with (a, i) < (b, j)
@@ -173,8 +174,9 @@ def _same_flag(gold: Flag, predicted: Flag) -> bool:
     return gold[:2] == predicted[:2] and same_text(gold[2], predicted[2]) and same_text(gold[3], predicted[3])
 
 
-def prepare_cases(cases: list[GoldCase], embedder: Embedder, method: str = "combined") -> list[Prepared]:
-    return [prepare(articles_of(case), embedder, method=method) for case in cases]
+def prepare_cases(cases: list[GoldCase], embedder: Embedder, method: str = "learned",
+                  model: PairModel | None = None) -> list[Prepared]:
+    return [prepare(articles_of(case), embedder, method=method, model=model) for case in cases]
 
 
 def flagged(case: DivergenceCase) -> frozenset[tuple[str, str, str | None, str | None]]:

@@ -1,22 +1,24 @@
 """Score every sentence pair of every article pair, then group the pairs that say the same thing.
 
-Matching is order-free: articles on one event reorder facts freely. A sentence may join one
-sentence of another article, or up to three when that article split the statement or made it
-again (headline, lede, body).
+`score_pairs` gives the hand-set combined score, one of the pair model's features (the pair
+model, `align.pair_model`, turns the features into the probability diffnews aligns by).
+`group` makes statements of the pairs that reach the threshold: every two sentences of a group
+from different articles are such a pair. Matching is order-free (articles on one event reorder
+facts freely), a sentence may align with several sentences of another article (a statement split
+in two, or made again in the headline, the lede and the body), and a sentence that makes two
+statements may be in two groups.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
 
-from align.details import VALUE_KINDS, Detail, spaced_words, stem
+from align.details import VALUE_KINDS, Detail, spaced_words
+from align.lexical import content_stems, word_vectors
 from align.model import Article, Group, Member, Pair
 
 # Weights of the combined score: meaning and shared words, equally, and the checkable details
@@ -35,13 +37,10 @@ TEMPORAL_CONFLICT_PENALTY = 0.12
 # line on the shared topic) loses this share of how far its best HUB_NEIGHBOURS stand above the pair's mean.
 HUB_PENALTY = 0.25
 HUB_NEIGHBOURS = 5
-# A link must score within this of the best partner either sentence has in the other article.
-NEAR_BEST_MARGIN = 0.2
 # A group holds at most this many sentences of one article (a statement split in two, or made
 # again in the headline, the lede and the body).
 MAX_PER_ARTICLE = 3
 
-_WORD = re.compile(r"[^\W\d_]{3,}")
 _TEMPORAL_KINDS = frozenset({"date", "weekday"})
 
 
@@ -56,20 +55,17 @@ class PairScores:
     lexical: np.ndarray
 
 
-METHODS = ("combined", "cosine", "lexical")
+METHODS = ("learned", "combined", "cosine", "lexical")
 
 
 def score_pairs(
     articles: tuple[Article, ...],
     vectors: tuple[np.ndarray, ...],
     details: tuple[tuple[tuple[Detail, ...], ...], ...],
-    method: str = "combined",
 ) -> tuple[PairScores, ...]:
-    """Scores for every article pair, computed one article against all later ones at a time:
-    two matrix products (meaning, words) and two indicator products per article.
-
-    `method` is "combined" (what diffnews uses), or "cosine" or "lexical" alone, for measuring.
-    """
+    """The combined score of every sentence pair of every article pair, computed one article
+    against all later ones at a time: two matrix products (meaning, words) and two indicator
+    products per article."""
     tokens = [[_detail_tokens(d) for d in article_details] for article_details in details]
     vocabulary = {t: i for i, t in enumerate(sorted({t for a in tokens for s in a for t in s}))}
     temporal = np.zeros(max(len(vocabulary), 1), dtype=bool)
@@ -78,7 +74,7 @@ def score_pairs(
     indicators = [_indicator(article_tokens, vocabulary) for article_tokens in tokens]
     dated = [ind[:, temporal] for ind in indicators]
     has_date = [np.asarray(d.any(axis=1), dtype=bool) for d in dated]
-    words = _word_vectors(articles)
+    words = word_vectors(articles, content_stems)
     quotes = [[_quoted(sentence_details) for sentence_details in article_details] for article_details in details]
     texts = [[spaced_words(s.text) for s in a.sentences] for a in articles]
     sizes = [len(a.sentences) for a in articles]
@@ -103,43 +99,8 @@ def score_pairs(
                 - TEMPORAL_CONFLICT_PENALTY * temporal_conflict
                 + SHARED_QUOTE_BONUS * _shared_quotes(quotes[x], texts[x], quotes[y], texts[y])
             )
-            if method == "combined":
-                score = _discount_hubs(score)
-            else:
-                score = cosine if method == "cosine" else lexical
-            result.append(PairScores(x, y, score.astype(np.float32), cosine, lexical))
+            result.append(PairScores(x, y, _discount_hubs(score).astype(np.float32), cosine, lexical))
     return tuple(result)
-
-
-def _word_vectors(articles: tuple[Article, ...]) -> list[np.ndarray]:
-    """Each sentence as unit-length TF-IDF weights of its content-word stems. A stem's weight is
-    ln((1 + n) / (1 + df)) over the n article sentences (page furniture left out) of all the compared
-    articles, df of which hold it: a word in every sentence weighs nothing."""
-    stems = [[set(_content_stems(s.text)) for s in a.sentences] for a in articles]
-    vocabulary = {stem: k for k, stem in enumerate(sorted(set().union(*(s for a in stems for s in a))))}
-    matrices = []
-    for sentence_stems in stems:
-        matrix = np.zeros((len(sentence_stems), max(len(vocabulary), 1)), dtype=np.float32)
-        for row, found in enumerate(sentence_stems):
-            matrix[row, [vocabulary[stem] for stem in found]] = 1.0
-        matrices.append(matrix)
-    body = np.vstack([m[[not s.boilerplate for s in a.sentences]] for m, a in zip(matrices, articles)])
-    weights = np.log((1 + len(body)) / (1 + body.sum(axis=0)))
-    for matrix in matrices:
-        matrix *= weights
-        matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)
-    return matrices
-
-
-def _content_stems(text: str) -> list[str]:
-    """The stems of what a sentence says, not of who says it or where: capitalised words after the
-    first (names, places, months) are left to the embedding and the details, unless most words are
-    capitalised (a headline in title case), where capitals say nothing."""
-    words = _WORD.findall(text)
-    capitalised = [w[0].isupper() for w in words]
-    if sum(capitalised[1:]) * 2 < len(words):
-        words = [w for w, capital in zip(words[1:], capitalised[1:]) if not capital] + words[:1]
-    return [stem(w.lower()) for w in words]
 
 
 def _quoted(details: tuple[Detail, ...]) -> list[str]:
@@ -177,39 +138,57 @@ def group(
     pair_scores: tuple[PairScores, ...],
     threshold: float,
 ) -> tuple[Group, ...]:
-    """Groups of sentences linked by scores over `threshold`, strongest links first."""
-    eligible = [
-        np.array([not s.boilerplate for s in a.sentences], dtype=bool)
-        for a in articles
-    ]
+    """Statements made of the pairs that score `threshold` or more, strongest pair first: a pair
+    joins a group holding one of its sentences when the other sentence scores the threshold with
+    every member of the group from another article (and its article has fewer than
+    MAX_PER_ARTICLE sentences there), the group it scores best with if there are several, and
+    starts a group of its own otherwise. So every pair that reaches the threshold is in a group,
+    and every group is a set of such pairs: no chains."""
+    eligible = [np.array([not s.boilerplate for s in a.sentences], dtype=bool) for a in articles]
+    by_pair = {(s.x, s.y): s for s in pair_scores}
+
+    def scored(a: Member, b: Member) -> float:
+        a, b = (a, b) if a.article < b.article else (b, a)
+        return float(by_pair[(a.article, b.article)].score[a.sentence, b.sentence])
+
+    def named(m: Member) -> tuple[str, str, int]:
+        """A member by its article's name: ties break the same whatever order the articles come in."""
+        return articles[m.article].name, articles[m.article].source, m.sentence
+
     links: list[tuple[float, Member, Member]] = []
     for scores in pair_scores:
-        for i, j in _links(scores.score, threshold, eligible[scores.x], eligible[scores.y]):
-            links.append((float(scores.score[i, j]), Member(scores.x, i), Member(scores.y, j)))
-    links.sort(key=lambda link: (-link[0], link[1], link[2]))
-    by_pair = {(s.x, s.y): s for s in pair_scores}
-    clusters = _Clusters(lambda a, b: float(by_pair[(a.article, b.article)].score[a.sentence, b.sentence]))
+        keep = (scores.score >= threshold) & eligible[scores.x][:, None] & eligible[scores.y][None, :]
+        links += [(float(scores.score[i, j]), Member(scores.x, int(i)), Member(scores.y, int(j)))
+                  for i, j in zip(*np.nonzero(keep))]
+    links.sort(key=lambda link: (-link[0], sorted((named(link[1]), named(link[2])))))
+    linked = {frozenset((a, b)) for _, a, b in links}
+
+    found: list[list[Member]] = []
+    holding: dict[Member, list[int]] = {}  # the groups (indices into found) that hold a sentence
     for _, a, b in links:
-        clusters.join(a, b, threshold)
-    found = sorted(clusters.groups(), key=min)
+        if set(holding.get(a, [])) & set(holding.get(b, [])):
+            continue  # already in one group together
+        joinable = []
+        for k in sorted(set(holding.get(a, [])) | set(holding.get(b, []))):
+            new = b if a in found[k] else a
+            others = [m for m in found[k] if m.article != new.article]
+            if (len(found[k]) - len(others) < MAX_PER_ARTICLE
+                    and all(frozenset((new, m)) in linked for m in others)):
+                joinable.append((-sum(scored(new, m) for m in others) / len(others), k, new))
+        if joinable:
+            _, k, new = min(joinable)  # the group it agrees with best; the oldest on a tie
+            found[k].append(new)
+            holding.setdefault(new, []).append(k)
+        else:
+            found.append([a, b])
+            for m in (a, b):
+                holding.setdefault(m, []).append(len(found) - 1)
     groups = []
-    for n, members in enumerate(found):
-        pairs = _member_pairs(members, by_pair)
-        score = round(float(np.mean([p.score for p in pairs])), 4)
-        groups.append(Group(id=n, members=members, score=score, pairs=pairs))
+    for n, statement in enumerate(sorted(tuple(sorted(m)) for m in found)):
+        pairs = _member_pairs(statement, by_pair)
+        groups.append(Group(id=n, members=statement, score=round(float(np.mean([p.score for p in pairs])), 4),
+                            pairs=pairs))
     return tuple(groups)
-
-
-def _links(score: np.ndarray, threshold: float, rows: np.ndarray, cols: np.ndarray) -> list[tuple[int, int]]:
-    """Pairs over the threshold that are, or nearly are, the best partner of both sides."""
-    if score.size == 0:
-        return []
-    masked = np.where(rows[:, None] & cols[None, :], score, -np.inf)
-    row_best = masked.max(axis=1, keepdims=True)
-    col_best = masked.max(axis=0, keepdims=True)
-    near_best = (masked >= row_best - NEAR_BEST_MARGIN) & (masked >= col_best - NEAR_BEST_MARGIN)
-    keep = (masked >= threshold) & near_best
-    return [(int(i), int(j)) for i, j in zip(*np.nonzero(keep))]
 
 
 def _member_pairs(members: tuple[Member, ...], by_pair: dict[tuple[int, int], PairScores]) -> tuple[Pair, ...]:
@@ -222,37 +201,6 @@ def _member_pairs(members: tuple[Member, ...], by_pair: dict[tuple[int, int], Pa
         pairs.append(Pair(a, b, round(float(scores.score[i, j]), 4),
                           round(float(scores.cosine[i, j]), 4), round(float(scores.lexical[i, j]), 4)))
     return tuple(pairs)
-
-
-class _Clusters:
-    """Average-linkage clustering over links, refusing joins that put too many of one article together.
-
-    Two clusters join only if their sentences, across articles, score `floor` on average:
-    a chain of links never turns a group into a topic.
-    """
-
-    def __init__(self, score: Callable[[Member, Member], float]) -> None:
-        self.score = score
-        self.cluster: dict[Member, list[Member]] = {}
-
-    def join(self, a: Member, b: Member, floor: float) -> None:
-        left = self.cluster.get(a, [a])
-        right = self.cluster.get(b, [b])
-        if left is right:
-            return
-        merged = left + right
-        if max(Counter(m.article for m in merged).values()) > MAX_PER_ARTICLE:
-            return
-        cross = [self.score(x, y) if x.article < y.article else self.score(y, x)
-                 for x in left for y in right if x.article != y.article]
-        if not cross or sum(cross) / len(cross) < floor:
-            return
-        for member in merged:
-            self.cluster[member] = merged
-
-    def groups(self) -> list[tuple[Member, ...]]:
-        unique = {id(c): c for c in self.cluster.values()}
-        return [tuple(sorted(c)) for c in unique.values()]
 
 
 def _detail_tokens(details: tuple[Detail, ...]) -> set[str]:

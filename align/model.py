@@ -111,12 +111,22 @@ class Alignment:
     threshold: float
 
     @cached_property
-    def _group_index(self) -> dict[Member, Group]:
-        return {m: g for g in self.groups for m in g.members}
+    def _group_index(self) -> dict[Member, tuple[Group, ...]]:
+        index: dict[Member, list[Group]] = {}
+        for g in sorted(self.groups, key=lambda g: -g.score):
+            for m in g.members:
+                index.setdefault(m, []).append(g)
+        return {m: tuple(found) for m, found in index.items()}
+
+    def groups_of(self, member: Member) -> tuple[Group, ...]:
+        """The groups holding this sentence, strongest first: a sentence that makes two statements
+        is in two groups."""
+        return self._group_index.get(member, ())
 
     def group_of(self, member: Member) -> Group | None:
-        """The group holding this sentence, if any."""
-        return self._group_index.get(member)
+        """The strongest group holding this sentence, if any."""
+        found = self.groups_of(member)
+        return found[0] if found else None
 
     def unaligned(self) -> tuple[Member, ...]:
         """Sentences in no group, boilerplate excluded: each article's unique statements."""

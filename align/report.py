@@ -107,7 +107,7 @@ def _columns(alignment: Alignment) -> str:
         for s in article.sentences:
             member = Member(i, s.index)
             paragraphs.setdefault(s.paragraph, []).append(
-                _sentence(member, s, alignment.group_of(member), spans.get(member, []))
+                _sentence(member, s, alignment.groups_of(member), spans.get(member, []))
             )
         body = "".join(f"<p>{' '.join(p)}</p>" for p in paragraphs.values())
         columns.append(
@@ -128,11 +128,12 @@ def _spans_by_member(alignment: Alignment) -> dict[Member, list[tuple[Span, Dive
     return found
 
 
-def _sentence(member: Member, s: Sentence, group: Group | None, spans: list[tuple[Span, Divergence, str]]) -> str:
-    kind = "bp" if s.boilerplate else ("al" if group else "un")
+def _sentence(member: Member, s: Sentence, groups: tuple[Group, ...], spans: list[tuple[Span, Divergence, str]]) -> str:
+    """A sentence; `data-g` lists its groups, strongest first (a sentence may make two statements)."""
+    kind = "bp" if s.boilerplate else ("al" if groups else "un")
     attributes = f'class="s {kind}" id="s{member.article}-{member.sentence}"'
-    if group:
-        attributes += f' data-g="{group.id}" tabindex="0"'
+    if groups:
+        attributes += f' data-g="{" ".join(str(g.id) for g in groups)}" tabindex="0"'
     return f"<span {attributes}>{_marked_text(s, spans)}</span>"
 
 
@@ -247,7 +248,7 @@ _SCRIPT = """
     all('.cur').forEach(function (e) { e.classList.remove('cur'); });
     current = id; currentDiv = divRef || null;
     if (id === null) { details.hidden = true; return; }
-    var members = all('.s[data-g="' + id + '"]');
+    var members = all('.s[data-g~="' + id + '"]');
     members.forEach(function (e) { e.classList.add('sel'); });
     var seen = {};
     members.forEach(function (e) {
@@ -262,14 +263,23 @@ _SCRIPT = """
     details.innerHTML = document.getElementById('g' + id).innerHTML;
     details.hidden = false;
   }
+  function groupOf(sentence) {
+    // its strongest group; chosen again, its next one (a sentence that makes several statements)
+    var ids = sentence.dataset.g.split(' ');
+    var at = ids.indexOf(current);
+    return at < 0 ? ids[0] : ids[(at + 1) % ids.length];
+  }
   document.addEventListener('click', function (event) {
     var sentence = event.target.closest('.s[data-g]');
-    if (sentence) { select(sentence.dataset.g); }
+    if (sentence) { select(groupOf(sentence)); }
   });
   document.addEventListener('mouseover', function (event) {
     all('.hover').forEach(function (e) { e.classList.remove('hover'); });
     var sentence = event.target.closest('.s[data-g]');
-    if (sentence) { all('.s[data-g="' + sentence.dataset.g + '"]').forEach(function (e) { e.classList.add('hover'); }); }
+    if (sentence) {
+      var id = sentence.dataset.g.split(' ')[0];
+      all('.s[data-g~="' + id + '"]').forEach(function (e) { e.classList.add('hover'); });
+    }
   });
   function step(list, value, by) {
     if (!list.length) { return null; }
@@ -287,7 +297,7 @@ _SCRIPT = """
     } else if (event.key === 'Escape') {
       select(null);
     } else if (event.key === 'Enter' && document.activeElement.matches('.s[data-g]')) {
-      select(document.activeElement.dataset.g);
+      select(groupOf(document.activeElement));
     } else { return; }
     event.preventDefault();
   });

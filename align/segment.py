@@ -67,3 +67,18 @@ def _split_line(line: str) -> list[tuple[int, int]]:
             stripped_start = spans.pop()[0]
         spans.append((stripped_start, stripped_end))
     return spans
+
+
+# Where a sentence joins the statements it carries: punctuation, dashes, quotation marks, and the
+# words that open a clause of its own.
+_CLAUSE_BREAK = re.compile(
+    r"\s*(?:[,;:()]|—|--|–|\s-\s|[“”\"]|\b(?:but|while|which|who|because|although|after|before|saying|"
+    r"as well as|and then)\b)\s*")
+CLAUSE_MIN_WORDS = 4
+
+
+def clauses(text: str) -> list[str]:
+    """The parts of a sentence of CLAUSE_MIN_WORDS words or more between its clause breaks (none
+    for a sentence that has no break): a long sentence may share one of them with a short one."""
+    parts = [p for p in (part.strip() for part in _CLAUSE_BREAK.split(text)) if len(p.split()) >= CLAUSE_MIN_WORDS]
+    return [] if parts == [text.strip()] else list(dict.fromkeys(parts))

@@ -41,8 +41,8 @@ def test_sentences_two_outlets_print_nearly_verbatim_align(embedder: Embedder) -
                         a, b = _words(s.text), _words(t.text)
                         if min(len(a.split()), len(b.split())) >= 8 and fuzz.ratio(a, b) >= 85:
                             verbatim += 1
-                            group = alignment.group_of(Member(x, s.index))
-                            if group is None or Member(y, t.index) not in group.members:
+                            groups = alignment.groups_of(Member(x, s.index))
+                            if not any(Member(y, t.index) in g.members for g in groups):
                                 missed.append(f"{cluster.name}: {s.text[:60]} || {t.text[:60]}")
     assert verbatim >= 10
     assert not missed
@@ -51,7 +51,8 @@ def test_sentences_two_outlets_print_nearly_verbatim_align(embedder: Embedder) -
 @pytest.mark.skipif(not CLUSTERS, reason="../shared/eval/news_clusters is not beside the checkout")
 def test_the_cluster_gold_scores_above_its_floor(tmp_path: Path) -> None:
     # five clusters annotated by statement, and 34 aligned pairs by divergence (tests/gold/clusters.py);
-    # measured: links P 0.79, R 0.46, F1 0.58; divergences P 1.00, R 1.00 (not blind: see the README)
+    # measured: links P 0.75, R 0.63, F1 0.68 (the pair model is trained on the shared gold of the
+    # same clusters, read by others); divergences P 1.00, R 1.00 (not blind: see the README)
     gold = tmp_path / "clusters.jsonl"
     gold.write_text("".join(json.dumps(case) + "\n" for case in cases()), encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "tui", "eval", str(gold), "--json"], cwd=ROOT,
@@ -59,5 +60,5 @@ def test_the_cluster_gold_scores_above_its_floor(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     scores = json.loads(result.stdout)
     assert scores["gold_links"] == 184 and scores["divergence_cases"] == 34
-    assert scores["f1"] >= 0.54 and scores["precision"] >= 0.75
+    assert scores["f1"] >= 0.65 and scores["precision"] >= 0.70
     assert scores["divergence_precision"] >= 0.94 and scores["divergence_recall"] >= 0.94

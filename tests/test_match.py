@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from align.details import extract
-from align.match import MAX_PER_ARTICLE, QUOTE_MIN_WORDS, SHARED_QUOTE_BONUS, PairScores, _links, group, score_pairs
+from align.match import MAX_PER_ARTICLE, QUOTE_MIN_WORDS, SHARED_QUOTE_BONUS, PairScores, group, score_pairs
+from align.lexical import MIN_SENTENCES
 from align.model import Article, Member, Sentence
 
 
@@ -20,20 +21,15 @@ def scores(x: int, y: int, matrix: list[list[float]]) -> PairScores:
 
 def test_links_are_order_free() -> None:
     # article 1 tells the same three facts in reverse order
-    m = np.array([[0.1, 0.2, 0.9], [0.2, 0.8, 0.1], [0.7, 0.1, 0.2]])
-    everyone = np.ones(3, dtype=bool)
-    assert sorted(_links(m, 0.5, everyone, everyone)) == [(0, 2), (1, 1), (2, 0)]
+    pair_scores = (scores(0, 1, [[0.1, 0.2, 0.9], [0.2, 0.8, 0.1], [0.7, 0.1, 0.2]]),)
+    groups = group((article(3), article(3)), pair_scores, 0.5)
+    assert sorted(g.members for g in groups) == [(Member(0, 0), Member(1, 2)), (Member(0, 1), Member(1, 1)),
+                                                 (Member(0, 2), Member(1, 0))]
 
 
-def test_near_best_link_lets_a_sentence_join_two() -> None:
-    # sentence 0 of article 0 was split in two by article 1
-    m = np.array([[0.80, 0.78, 0.1]])
-    assert sorted(_links(m, 0.5, np.ones(1, bool), np.ones(3, bool))) == [(0, 0), (0, 1)]
-
-
-def test_weaker_partner_far_below_the_best_is_not_linked() -> None:
-    m = np.array([[0.9, 0.6]])
-    assert _links(m, 0.5, np.ones(1, bool), np.ones(2, bool)) == [(0, 0)]
+def test_a_sentence_split_in_two_by_the_other_article_aligns_with_both_halves() -> None:
+    (g,) = group((article(1), article(3)), (scores(0, 1, [[0.80, 0.78, 0.1]]),), 0.5)
+    assert g.members == (Member(0, 0), Member(1, 0), Member(1, 1))
 
 
 def test_groups_span_articles_and_keep_their_pair_scores() -> None:
@@ -50,17 +46,28 @@ def test_groups_span_articles_and_keep_their_pair_scores() -> None:
 
 
 def test_a_chain_of_links_does_not_become_one_group() -> None:
-    # 0.0~1.0 and 1.0~2.0 are strong, but 0.0 and 2.0 have nothing in common
+    # 0.0~1.0 and 1.0~2.0 are strong, but 0.0 and 2.0 have nothing in common: sentence 1.0 makes
+    # two statements, one with each
     articles = (article(1), article(1), article(1))
     pair_scores = (scores(0, 1, [[0.9]]), scores(0, 2, [[0.0]]), scores(1, 2, [[0.7]]))
     groups = group(articles, pair_scores, 0.5)
-    assert [g.members for g in groups] == [(Member(0, 0), Member(1, 0))]
+    assert [g.members for g in groups] == [(Member(0, 0), Member(1, 0)), (Member(1, 0), Member(2, 0))]
+
+
+def test_a_sentence_joins_a_group_only_if_it_aligns_with_every_member_of_another_article() -> None:
+    articles = (article(1), article(1), article(1))
+    pair_scores = (scores(0, 1, [[0.9]]), scores(0, 2, [[0.6]]), scores(1, 2, [[0.55]]))
+    (g,) = group(articles, pair_scores, 0.5)
+    assert g.members == (Member(0, 0), Member(1, 0), Member(2, 0))
+    assert [g.members for g in group(articles, pair_scores, 0.58)] == [(Member(0, 0), Member(1, 0)),
+                                                                         (Member(0, 0), Member(2, 0))]
 
 
 def test_no_group_holds_more_than_max_per_article_sentences_of_one_article() -> None:
     articles = (article(1), article(MAX_PER_ARTICLE + 2))
     groups = group(articles, (scores(0, 1, [[0.9] * (MAX_PER_ARTICLE + 2)]),), 0.5)
-    assert len(groups) == 1 and len(groups[0].members) == 1 + MAX_PER_ARTICLE
+    assert [len(g.members) for g in groups] == [1 + MAX_PER_ARTICLE, 3]  # the two left over start another
+    assert {m for g in groups for m in g.members} == {Member(0, 0)} | {Member(1, j) for j in range(MAX_PER_ARTICLE + 2)}
 
 
 def test_boilerplate_is_left_out() -> None:
@@ -76,15 +83,24 @@ def words(*articles: tuple[str, ...]) -> np.ndarray:
                   for n, texts in enumerate(articles))
     vectors = tuple(np.ones((len(a.sentences), 1), dtype=np.float32) for a in built)
     details = tuple(tuple(() for _ in a.sentences) for a in built)
-    (pair,) = score_pairs(built, vectors, details, method="lexical")
+    (pair,) = score_pairs(built, vectors, details)
     return pair.lexical
 
 
 def test_words_every_sentence_has_weigh_nothing() -> None:
-    m = words(("Officials warned of a mistake.", "Officials warned of troops."),
-              ("Officials warned of a mistake.", "Officials warned of rain."))
+    others = ["troops", "rain", "talks", "sanctions", "winter", "borders", "prices", "tanks", "ships", "votes"]
+    m = words(("Officials warned of a mistake.", *(f"Officials warned of {w}." for w in others)),
+              ("Officials warned of a mistake.", *(f"Officials warned of new {w}." for w in others)))
     assert m[0, 0] == pytest.approx(1.0)
-    assert m[0, 1] == m[1, 0] == m[1, 1] == 0
+    assert m[0, 1] == m[1, 0] == 0
+    assert m[1, 1] > 0  # "troops" in both
+
+
+def test_in_a_handful_of_sentences_shared_words_still_count() -> None:
+    # with fewer than MIN_SENTENCES sentences, which words the story uses everywhere is unknown
+    assert MIN_SENTENCES == 20
+    m = words(("Officials warned of a mistake.",), ("Officials warned of a colossal mistake.",))
+    assert m[0, 0] > 0.8
 
 
 def test_names_are_not_what_a_sentence_says_but_title_case_headlines_keep_their_words() -> None:

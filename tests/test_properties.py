@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from align import align, load_articles
 from align.export import to_json
+from align.model import Member
 from align.segment import segment
 from tests.conftest import SEEDS, write
 
@@ -69,3 +70,38 @@ def test_json_export_always_loads_and_follows_the_schema(embedder, tmp_path_fact
                     text = data["articles"][d[side]["article"]]["text"]
                     span = d[f"{side}_span"]
                     assert text[span["start"] : span["end"]] == span["text"]
+
+
+@st.composite
+def score_matrices(draw):
+    """Three articles of one to four sentences and random pair scores between them."""
+    import numpy as np
+
+    from align.match import PairScores
+
+    sizes = [draw(st.integers(1, 4)) for _ in range(3)]
+    found = []
+    for x, y in itertools.combinations(range(3), 2):
+        values = draw(st.lists(st.sampled_from([0.1, 0.4, 0.55, 0.6, 0.7, 0.9]), min_size=sizes[x] * sizes[y],
+                               max_size=sizes[x] * sizes[y]))
+        m = np.array(values, dtype=np.float32).reshape(sizes[x], sizes[y])
+        found.append(PairScores(x, y, m, m, m))
+    return sizes, tuple(found)
+
+
+@given(score_matrices())
+@settings(max_examples=200, deadline=None)
+def test_groups_hold_exactly_the_pairs_that_reach_the_threshold(drawn) -> None:
+    from align.match import MAX_PER_ARTICLE, group
+    from align.model import Article, Sentence
+
+    sizes, pair_scores = drawn
+    articles = tuple(Article(str(n), str(n), "x" * 10 * size,
+                             tuple(Sentence(i, 10 * i, 10 * i + 9, "sentence", 0) for i in range(size)))
+                     for n, size in enumerate(sizes))
+    groups = group(articles, pair_scores, 0.5)
+    in_a_group = {(a, b) for g in groups for a in g.members for b in g.members if a.article < b.article}
+    reaching = {(Member(s.x, int(i)), Member(s.y, int(j))) for s in pair_scores for i, j in zip(*(s.score >= 0.5).nonzero())}
+    assert in_a_group == reaching
+    for g in groups:
+        assert max(sum(m.article == a for m in g.members) for a in range(3)) <= MAX_PER_ARTICLE

@@ -124,15 +124,18 @@ def test_clicking_a_sentence_highlights_its_group_in_other_columns(browser, seed
     _open(browser, tmp_path, seeds_page)
     assert _errors(browser) == []
     wide = [g for g in browser.find_elements(By.CSS_SELECTOR, "#groups .group")]
-    target = None
+    target, click = None, None
     for group in wide:
-        members = browser.find_elements(By.CSS_SELECTOR, f'.s[data-g="{group.get_attribute("data-g")}"]')
-        if len({m.get_attribute("id").split("-")[0] for m in members}) >= 3:
-            target = members
+        gid = group.get_attribute("data-g")
+        members = browser.find_elements(By.CSS_SELECTOR, f'.s[data-g~="{gid}"]')
+        # a member whose strongest group this is: a click selects it
+        first = [m for m in members if m.get_attribute("data-g").split()[0] == gid]
+        if len({m.get_attribute("id").split("-")[0] for m in members}) >= 3 and first:
+            target, click = members, first[0]
             break
     assert target, "the seeds have a group spanning three articles"
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", target[0])
-    target[0].click()
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", click)
+    click.click()
     selected = browser.find_elements(By.CSS_SELECTOR, ".s.sel")
     assert {e.get_attribute("id") for e in selected} == {e.get_attribute("id") for e in target}
     details = browser.find_element(By.ID, "details")
@@ -145,10 +148,15 @@ def test_keys_move_between_groups_and_divergences(browser, seeds_page, tmp_path)
     from selenium.webdriver.common.action_chains import ActionChains
 
     _open(browser, tmp_path, seeds_page)
+    def selected_group() -> set[str]:
+        """The groups every highlighted sentence belongs to (a sentence may be in several)."""
+        found = [set(e.get_attribute("data-g").split()) for e in browser.find_elements(By.CSS_SELECTOR, ".s.sel")]
+        return set.intersection(*found) if found else set()
+
     ActionChains(browser).send_keys("j").perform()
-    first = {e.get_attribute("data-g") for e in browser.find_elements(By.CSS_SELECTOR, ".s.sel")}
+    first = selected_group()
     ActionChains(browser).send_keys("j").perform()
-    second = {e.get_attribute("data-g") for e in browser.find_elements(By.CSS_SELECTOR, ".s.sel")}
+    second = selected_group()
     assert len(first) == 1 and len(second) == 1 and first != second
     ActionChains(browser).send_keys("n").perform()
     current = browser.find_elements(By.CSS_SELECTOR, "mark.cur")

@@ -13,6 +13,7 @@ from textual.widgets import Footer, Input
 
 from align import Prepared, prepare, regroup
 from align.embed import Embedder
+from align.pair_model import PairModel
 from align.export import render, write_atomic
 from align.model import Alignment, Article, DiffnewsError, Group, Member
 from tui.messages import AlignmentFailed, AlignmentProgress, AlignmentReady
@@ -52,9 +53,11 @@ class DiffApp(App[None]):
         Binding("q", "quit", "Quit"),
     ]
 
-    def __init__(self, articles: tuple[Article, ...], embedder: Embedder, threshold: float) -> None:
+    def __init__(self, articles: tuple[Article, ...], embedder: Embedder, threshold: float,
+                 pair_model: PairModel | None = None) -> None:
         super().__init__()
         self.articles, self.embedder, self.threshold = articles, embedder, threshold
+        self.pair_model = pair_model
         self.prepared: Prepared | None = None
         self.view = View()
         self.status_note = "aligning: reading articles"
@@ -107,7 +110,7 @@ class DiffApp(App[None]):
     @work(thread=True, exclusive=True, group="align")
     def align_in_background(self) -> None:
         try:
-            prepared = self.prepared or prepare(self.articles, self.embedder, self._report)
+            prepared = self.prepared or prepare(self.articles, self.embedder, self._report, model=self.pair_model)
             alignment = regroup(prepared, self.threshold)
         except DiffnewsError as error:
             self.post_message(AlignmentFailed(str(error)))
@@ -236,13 +239,15 @@ class DiffApp(App[None]):
         self._scroll_to(member)
 
     def action_select_sentence(self, article: int, sentence: int) -> None:
-        """A click on a sentence: select its group, or the sentence itself if it stands alone."""
-        member = Member(article, sentence)
-        group = self.view.alignment.group_of(member) if self.view.alignment else None
-        if group:
-            self._select(group)
+        """A click on a sentence: select its group (clicked again, its next group, for a sentence
+        that makes several statements), or the sentence itself if it stands alone."""
+        groups = self._shown_groups_of(Member(article, sentence))
+        if not groups:
+            self._focus_sentence(Member(article, sentence))
+        elif self.view.selected in groups:
+            self._select(groups[(groups.index(self.view.selected) + 1) % len(groups)])
         else:
-            self._focus_sentence(member)
+            self._select(groups[0])
 
     def action_cycle_filter(self) -> None:
         order = list(Filter)
@@ -292,11 +297,16 @@ class DiffApp(App[None]):
             return
         later = [m for m in hits if self.view.focus is None or m > self.view.focus]
         hit = (later or hits)[0]
-        group = self.view.alignment.group_of(hit) if self.view.alignment else None
-        if group and self.view.shown(group):
+        group = next(iter(self._shown_groups_of(hit)), None)
+        if group:
             self._select(group, focus=hit)
         else:
             self._focus_sentence(hit)
+
+    def _shown_groups_of(self, member: Member) -> list[Group]:
+        """The groups holding a sentence that the filter shows, strongest first."""
+        groups = self.view.alignment.groups_of(member) if self.view.alignment else ()
+        return [g for g in groups if self.view.shown(g)]
 
     # -- export and help -----------------------------------------------------------------------
 
@@ -334,9 +344,11 @@ class DiffApp(App[None]):
             return "The articles are shown; their alignment is on its way."
         if self.view.focus:
             where = f"Sentence {self.view.focus.sentence + 1} of article {self.view.focus.article + 1}"
-            group = self.view.alignment.group_of(self.view.focus)
-            if group:
-                return f"{where} is in group {group.id + 1}, which the filter hides."
+            groups = self.view.alignment.groups_of(self.view.focus)
+            if groups:
+                numbers = [str(g.id + 1) for g in sorted(groups, key=lambda g: g.id)]
+                named = ", ".join(numbers[:-1]) + " and " + numbers[-1] if len(numbers) > 1 else numbers[0]
+                return f"{where} is in group{'s' if len(numbers) > 1 else ''} {named}, which the filter hides."
             return f"{where} is in no group."
         return "No group to show with this filter." if not self._visitable() else ""
 

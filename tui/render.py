@@ -70,10 +70,10 @@ def _sentence_look(member: Member, sentence: Sentence, view: View, is_selected: 
         return palette.SELECTED_MARK, palette.SELECTED
     if member == view.focus:
         return palette.SELECTED_MARK, palette.SELECTED
-    group = view.alignment.group_of(member)
-    if group is None:
+    groups = view.alignment.groups_of(member)
+    if not groups:
         return palette.UNIQUE_MARK, palette.UNIQUE if view.filter is not Filter.divergent else Style()
-    if view.shown(group):
+    if any(view.shown(g) for g in groups):
         return palette.ALIGNED_MARK, palette.ALIGNED
     return "", Style()
 

@@ -1,0 +1,74 @@
+"""What the pair model knows about two sentences of different articles: one matrix per feature
+for every article pair, computed with a few matrix products per article pair. Every feature is
+symmetric: which of the two articles comes first changes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from align.lexical import all_stems, names, word_vectors
+from align.match import PairScores
+from align.model import Article
+
+FEATURES = (
+    "cosine",          # the two sentences' embeddings
+    "clause_cosine",   # the best pair of their clauses (or whole sentences): a shared part of a long sentence
+    "combined",        # the hand-set score: cosine, content words, shared figures and quotes, hubs discounted
+    "lexical_all",     # rare words in common, names included
+    "lexical_names",   # rare names in common: who and where
+    "length",          # log of the longer sentence's words: long sentences carry several statements
+    "position_first",  # where the two sentences stand in their articles (0 = headline, 1 = last), the
+    "position_last",   # earlier and the later of the two: ledes restate the story's main statement
+    "headlines",       # both are their article's first sentence
+)
+
+
+# Positions are shares of an article of at least this many sentences: in a two-sentence article
+# the second is early, not last.
+MIN_SPAN = 10
+
+
+@dataclass(frozen=True)
+class PairFeatures:
+    """The features of one article pair: `values[i, j]` is sentence i of article `x` against sentence j of `y`."""
+
+    x: int
+    y: int
+    values: np.ndarray  # (sentences of x, sentences of y, len(FEATURES)), float32
+
+
+def pair_features(articles: tuple[Article, ...], clause_vectors: tuple[tuple[np.ndarray, ...], ...],
+                  pair_scores: tuple[PairScores, ...]) -> tuple[PairFeatures, ...]:
+    """Features for every article pair of `pair_scores`. `clause_vectors[a][i]` holds sentence i's
+    vector in its first row and its clauses' vectors after it."""
+    everything = word_vectors(articles, all_stems)
+    named = word_vectors(articles, names)
+    stacked = [np.vstack(v) if v else np.zeros((0, 1), dtype=np.float32) for v in clause_vectors]
+    starts = [np.cumsum([0] + [len(v) for v in article[:-1]]) for article in clause_vectors]
+    words = [np.array([len(s.text.split()) for s in a.sentences], dtype=np.float32) for a in articles]
+    places = [np.arange(len(a.sentences), dtype=np.float32) / max(len(a.sentences) - 1, MIN_SPAN) for a in articles]
+    found = []
+    for scores in pair_scores:
+        x, y = scores.x, scores.y
+        shape = scores.score.shape
+        clause = stacked[x] @ stacked[y].T
+        if clause.size:
+            clause = np.maximum.reduceat(np.maximum.reduceat(clause, starts[x], axis=0), starts[y], axis=1)
+        first = np.zeros(shape, dtype=np.float32)
+        if first.size:
+            first[0, 0] = 1.0
+        columns = [
+            scores.cosine,
+            clause.reshape(shape),
+            scores.score,
+            everything[x] @ everything[y].T,
+            named[x] @ named[y].T,
+            np.log1p(np.maximum.outer(words[x], words[y])),
+            np.minimum.outer(places[x], places[y]),
+            np.maximum.outer(places[x], places[y]),
+            first,
+        ]
+        found.append(PairFeatures(x, y, np.stack(columns, axis=-1).astype(np.float32)))
+    return tuple(found)

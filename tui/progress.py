@@ -1,0 +1,33 @@
+"""The progress bar the commands draw on stderr."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from align.embed import Progress
+
+_LABELS = {"load": "loading the model", "embed": "embedding sentences", "train": "training pair models"}
+
+
+@contextmanager
+def progress_bar() -> Iterator[Progress | None]:
+    """A transient progress bar on stderr when it is a terminal; nothing otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, SpinnerColumn, TextColumn
+
+    with Bar(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+             console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("reading", total=None)
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage == "export":
+                bar.update(task, description="preparing the model's fast copy (once, about 10 s)", total=None)
+            else:
+                bar.update(task, description=_LABELS.get(stage, stage), completed=done, total=total)
+
+        yield report
