@@ -34,13 +34,13 @@ SENTENCES_PER_ARTICLE = 40
 
 def child_pipeline(started: float, paths: list[str], cache: str, backend: str = "onnx") -> dict[str, float]:
     """The engine's stages, one by one, as the CLI runs them."""
-    from align import load_articles
-    from align.details import extract
+    from align import DEFAULT_THRESHOLD, load_articles, prepare
     from align.divergence import diverge
     from align.embed import Embedder
     from align.export import to_json
-    from align.match import group, score_pairs
+    from align.match import group
     from align.model import Alignment
+    from align.segment import clauses
 
     stages = {"start_and_imports": time.time() - started}
     t = time.perf_counter()
@@ -48,39 +48,36 @@ def child_pipeline(started: float, paths: list[str], cache: str, backend: str = 
     stages["read_and_segment"] = time.perf_counter() - t
 
     embedder = Embedder(cache_path=Path(cache) / "embeddings.sqlite3", backend=backend)
-    texts = [s.text for a in articles for s in a.sentences]
+    sentences = [s.text for a in articles for s in a.sentences]
+    texts = sentences + [c for a in articles for s in a.sentences for c in clauses(s.text)]
     t = time.perf_counter()
     cached = embedder._cached(list(dict.fromkeys(texts)))
     if len(cached) < len(set(texts)):
         embedder.load()
     stages["model_load"] = time.perf_counter() - t
     t = time.perf_counter()
-    matrix = embedder.embed(texts)
+    embedder.embed(texts)
     stages["encoding"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    vectors, start = [], 0
-    for a in articles:
-        vectors.append(matrix[start : start + len(a.sentences)])
-        start += len(a.sentences)
-    details = tuple(tuple(extract(s.text) for s in a.sentences) for a in articles)
-    pair_scores = score_pairs(articles, tuple(vectors), details)
-    groups = group(articles, pair_scores, 0.5)
+    prepared = prepare(articles, embedder)  # every vector is in the embedder by now
+    groups = group(articles, prepared.pair_scores, DEFAULT_THRESHOLD)
     stages["matching"] = time.perf_counter() - t
 
     t = time.perf_counter()
     with_divergences = []
     for g in groups:
-        sentences = {m: articles[m.article].sentences[m.sentence] for m in g.members}
-        found = {m: details[m.article][m.sentence] for m in g.members}
-        with_divergences.append(replace(g, divergences=diverge(g, sentences, found)))
+        found = {m: articles[m.article].sentences[m.sentence] for m in g.members}
+        details = {m: prepared.details[m.article][m.sentence] for m in g.members}
+        with_divergences.append(replace(g, divergences=diverge(g, found, details)))
     stages["divergences"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    to_json(Alignment(articles, tuple(with_divergences), embedder.model, 0.5))
+    to_json(Alignment(articles, tuple(with_divergences), embedder.model, DEFAULT_THRESHOLD))
     stages["export"] = time.perf_counter() - t
     stages["torch_imported"] = float("torch" in sys.modules)
-    stages["sentences"] = float(len(texts))
+    stages["sentences"] = float(len(sentences))
+    stages["texts"] = float(len(set(texts)))
     return stages
 
 
@@ -101,7 +98,7 @@ def child_floor(started: float, paths: list[str]) -> dict[str, float]:
 
 def child_viewer(started: float, paths: list[str], cache: str) -> dict[str, float]:
     """Time to the first frame with every column, and to the alignment on screen (headless)."""
-    from align import load_articles
+    from align import DEFAULT_THRESHOLD, load_articles
     from align.embed import Embedder
     from tui.app import DiffApp
     from tui.messages import AlignmentFailed, AlignmentReady
@@ -129,7 +126,7 @@ def child_viewer(started: float, paths: list[str], cache: str) -> dict[str, floa
             marks["alignment_shown"] = time.time() - started
             self.exit()
 
-    app = TimedApp(load_articles(paths), Embedder(cache_path=Path(cache) / "embeddings.sqlite3"), 0.5)
+    app = TimedApp(load_articles(paths), Embedder(cache_path=Path(cache) / "embeddings.sqlite3"), DEFAULT_THRESHOLD)
     app.run(headless=True, size=(200, 50))
     return marks
 
@@ -222,7 +219,8 @@ def print_report(results: list[dict[str, object]]) -> None:
     seeds = results[0]
     cases = [*CASES, "torch"]
     floor = seeds["floor"]["wall"]
-    print(f"\nSeeds ({seeds['articles']} articles, {seeds['sentences']} sentences), seconds per stage")
+    print(f"\nSeeds ({seeds['articles']} articles, {seeds['sentences']} sentences, "
+          f"{int(seeds['new']['texts'])} texts with their clauses), seconds per stage")
     print(f"{'stage':20}" + "".join(f"{case:>9}" for case in cases))
     for stage in [*STAGES, "wall"]:
         print(f"{stage:20}" + "".join(f"{seeds[case][stage]:9.3f}" for case in cases))
