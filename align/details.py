@@ -144,6 +144,7 @@ def _extract(text: str, quotes: list[tuple[int, int]]) -> tuple[Detail, ...]:
     return tuple(sorted(found, key=lambda d: (d.start, d.kind)))
 
 
+@lru_cache(maxsize=1 << 16)
 def spaced_words(text: str) -> str:
     """A text's lower-case words between single spaces, with one before and after, so that one
     such string contains another only at word boundaries: what "the same words" means here.

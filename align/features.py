@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from align.lexical import all_stems, names, word_vectors
-from align.match import PairScores
+from align.match import PairScores, stack
 from align.model import Article
 
 FEATURES = (
@@ -41,34 +41,43 @@ class PairFeatures:
 
 def pair_features(articles: tuple[Article, ...], clause_vectors: tuple[tuple[np.ndarray, ...], ...],
                   pair_scores: tuple[PairScores, ...]) -> tuple[PairFeatures, ...]:
-    """Features for every article pair of `pair_scores`. `clause_vectors[a][i]` holds sentence i's
-    vector in its first row and its clauses' vectors after it."""
+    """Features for every article pair of `pair_scores` (every article against every later one).
+    `clause_vectors[a][i]` holds sentence i's vector in its first row and its clauses' after it."""
     everything = word_vectors(articles, all_stems)
     named = word_vectors(articles, names)
-    stacked = [np.vstack(v) if v else np.zeros((0, 1), dtype=np.float32) for v in clause_vectors]
-    starts = [np.cumsum([0] + [len(v) for v in article[:-1]]) for article in clause_vectors]
-    words = [np.array([len(s.text.split()) for s in a.sentences], dtype=np.float32) for a in articles]
+    stacked = [np.vstack(v) for v in clause_vectors]
+    starts = [np.cumsum([0] + [len(v) for v in article[:-1]]).astype(np.intp) for article in clause_vectors]
+    all_clauses, all_words, all_names = stack(stacked), stack(everything), stack(named)
+    sentence_starts = np.cumsum([0] + [len(a.sentences) for a in articles])
+    clause_starts = np.cumsum([0] + [len(v) for v in stacked])
+    words = [np.log1p(np.array([len(s.text.split()) for s in a.sentences], dtype=np.float32)) for a in articles]
     places = [np.arange(len(a.sentences), dtype=np.float32) / max(len(a.sentences) - 1, MIN_SPAN) for a in articles]
+    by_pair = {(s.x, s.y): s for s in pair_scores}
     found = []
-    for scores in pair_scores:
-        x, y = scores.x, scores.y
-        shape = scores.score.shape
-        clause = stacked[x] @ stacked[y].T
-        if clause.size:
-            clause = np.maximum.reduceat(np.maximum.reduceat(clause, starts[x], axis=0), starts[y], axis=1)
-        first = np.zeros(shape, dtype=np.float32)
-        if first.size:
+    for x in range(len(articles) - 1):
+        # one product per kind for x against every later article, cut into blocks afterwards
+        later = slice(sentence_starts[x + 1], None)
+        columns_of_later = np.concatenate([starts[y] + clause_starts[y] - clause_starts[x + 1]
+                                           for y in range(x + 1, len(articles))])
+        clause = np.maximum.reduceat(stacked[x] @ all_clauses[clause_starts[x + 1]:].T, starts[x], axis=0)
+        clause = np.maximum.reduceat(clause, columns_of_later, axis=1)
+        lexical = (everything[x] @ all_words[later].T).toarray()
+        lexical_names = (named[x] @ all_names[later].T).toarray()
+        for y in range(x + 1, len(articles)):
+            block = slice(sentence_starts[y] - sentence_starts[x + 1], sentence_starts[y + 1] - sentence_starts[x + 1])
+            scores = by_pair[(x, y)]
+            first = np.zeros(scores.score.shape, dtype=np.float32)
             first[0, 0] = 1.0
-        columns = [
-            scores.cosine,
-            clause.reshape(shape),
-            scores.score,
-            everything[x] @ everything[y].T,
-            named[x] @ named[y].T,
-            np.log1p(np.maximum.outer(words[x], words[y])),
-            np.minimum.outer(places[x], places[y]),
-            np.maximum.outer(places[x], places[y]),
-            first,
-        ]
-        found.append(PairFeatures(x, y, np.stack(columns, axis=-1).astype(np.float32)))
+            columns = [
+                scores.cosine,
+                clause[:, block],
+                scores.score,
+                lexical[:, block],
+                lexical_names[:, block],
+                np.maximum.outer(words[x], words[y]),
+                np.minimum.outer(places[x], places[y]),
+                np.maximum.outer(places[x], places[y]),
+                first,
+            ]
+            found.append(PairFeatures(x, y, np.stack(columns, axis=-1).astype(np.float32)))
     return tuple(found)

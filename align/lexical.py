@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 
 import numpy as np
+from scipy import sparse
 
 from align.details import stem
 from align.model import Article
@@ -23,25 +24,26 @@ MIN_SENTENCES = 20
 Words = Callable[[str], list[str]]
 
 
-def word_vectors(articles: tuple[Article, ...], words: Words) -> list[np.ndarray]:
-    """Each sentence as unit-length TF-IDF weights of `words(text)`, one matrix per article. A
-    word's weight is ln((1 + n) / (1 + df)) over the n article sentences (page furniture left out)
-    of all the compared articles, df of which hold it: a word in every sentence weighs nothing
-    (n is at least MIN_SENTENCES)."""
-    found = [[set(words(s.text)) for s in a.sentences] for a in articles]
-    vocabulary = {w: k for k, w in enumerate(sorted(set().union(*(s for a in found for s in a))))}
-    matrices = []
-    for sentence_words in found:
-        matrix = np.zeros((len(sentence_words), max(len(vocabulary), 1)), dtype=np.float32)
-        for row, held in enumerate(sentence_words):
-            matrix[row, [vocabulary[w] for w in held]] = 1.0
-        matrices.append(matrix)
-    body = np.vstack([m[[not s.boilerplate for s in a.sentences]] for m, a in zip(matrices, articles)])
-    weights = np.log((1 + max(len(body), MIN_SENTENCES)) / (1 + body.sum(axis=0)))
-    for matrix in matrices:
-        matrix *= weights
-        matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)
-    return matrices
+def word_vectors(articles: tuple[Article, ...], words: Words) -> list[sparse.csr_matrix]:
+    """Each sentence as unit-length TF-IDF weights of `words(text)`, one sparse matrix per article
+    (a story has thousands of words, a sentence a few dozen). A word's weight is
+    ln((1 + n) / (1 + df)) over the n article sentences (page furniture left out) of all the
+    compared articles, df of which hold it: a word in every sentence weighs nothing (n is at
+    least MIN_SENTENCES)."""
+    found = [[sorted(set(words(s.text))) for s in a.sentences] for a in articles]
+    vocabulary = {w: k for k, w in enumerate(sorted({w for a in found for s in a for w in s}))}
+    columns = [[vocabulary[w] for w in held] for a in found for held in a]
+    rows = np.repeat(np.arange(len(columns)), [len(c) for c in columns])
+    held = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, [c for cs in columns for c in cs])),
+                             shape=(len(columns), max(len(vocabulary), 1)))
+    body = np.array([not s.boilerplate for a in articles for s in a.sentences], dtype=bool)
+    df = np.asarray(held[body].sum(axis=0)).ravel()
+    weights = np.log((1 + max(int(body.sum()), MIN_SENTENCES)) / (1 + df)).astype(np.float32)
+    weighted = held @ sparse.diags(weights)
+    norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+    unit = sparse.csr_matrix(sparse.diags(1 / np.maximum(norms, 1e-9).astype(np.float32)) @ weighted)
+    bounds = np.cumsum([0] + [len(a.sentences) for a in articles])
+    return [unit[bounds[k] : bounds[k + 1]] for k in range(len(articles))]
 
 
 def content_stems(text: str) -> list[str]:

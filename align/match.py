@@ -12,10 +12,13 @@ statements may be in two groups.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from itertools import combinations
 
 import numpy as np
+from scipy import sparse
 
 from align.details import VALUE_KINDS, Detail, spaced_words
 from align.lexical import content_stems, word_vectors
@@ -77,17 +80,18 @@ def score_pairs(
     words = word_vectors(articles, content_stems)
     quotes = [[_quoted(sentence_details) for sentence_details in article_details] for article_details in details]
     texts = [[spaced_words(s.text) for s in a.sentences] for a in articles]
-    sizes = [len(a.sentences) for a in articles]
+    all_vectors, all_words, all_indicators, all_dated = (
+        stack(vectors), stack(words), stack(indicators), stack(dated))
+    starts = np.cumsum([0] + [len(a.sentences) for a in articles])
     result = []
     for x in range(len(articles) - 1):
-        later = range(x + 1, len(articles))
-        bounds = np.cumsum([0] + [sizes[y] for y in later])
-        cosine_row = np.clip(vectors[x] @ np.vstack([vectors[y] for y in later]).T, -1.0, 1.0)
-        lexical_row = words[x] @ np.vstack([words[y] for y in later]).T
-        shared_row = indicators[x] @ np.vstack([indicators[y] for y in later]).T
-        dated_row = dated[x] @ np.vstack([dated[y] for y in later]).T
-        for k, y in enumerate(later):
-            block = slice(bounds[k], bounds[k + 1])
+        later = slice(starts[x + 1], None)
+        cosine_row = np.clip(vectors[x] @ all_vectors[later].T, -1.0, 1.0)
+        lexical_row = (words[x] @ all_words[later].T).toarray()
+        shared_row = indicators[x] @ all_indicators[later].T
+        dated_row = dated[x] @ all_dated[later].T
+        for y in range(x + 1, len(articles)):
+            block = slice(starts[y] - starts[x + 1], starts[y + 1] - starts[x + 1])
             cosine, lexical = cosine_row[:, block], lexical_row[:, block]
             shared, shared_dated = shared_row[:, block], dated_row[:, block]
             temporal_conflict = has_date[x][:, None] & has_date[y][None, :] & (shared_dated == 0)
@@ -101,6 +105,14 @@ def score_pairs(
             )
             result.append(PairScores(x, y, _discount_hubs(score).astype(np.float32), cosine, lexical))
     return tuple(result)
+
+
+def stack(matrices: Sequence[Any]) -> Any:
+    """One article's matrices under another's (dense or sparse), so that an article is compared
+    with all later ones in one product over a slice of rows."""
+    if matrices and sparse.issparse(matrices[0]):
+        return sparse.vstack(matrices, format="csr")
+    return np.vstack(matrices)
 
 
 def _quoted(details: tuple[Detail, ...]) -> list[str]:

@@ -75,10 +75,16 @@ _CLAUSE_BREAK = re.compile(
     r"\s*(?:[,;:()]|—|--|–|\s-\s|[“”\"]|\b(?:but|while|which|who|because|although|after|before|saying|"
     r"as well as|and then)\b)\s*")
 CLAUSE_MIN_WORDS = 4
+# Sentences shorter than this are not cut: on the shared gold, cutting only these (41% fewer
+# clause words on the seeds) scores as cutting every sentence (F1 0.543 against 0.544).
+CUT_MIN_WORDS = 24
 
 
 def clauses(text: str) -> list[str]:
-    """The parts of a sentence of CLAUSE_MIN_WORDS words or more between its clause breaks (none
-    for a sentence that has no break): a long sentence may share one of them with a short one."""
+    """The parts of a long sentence (CUT_MIN_WORDS words or more) of CLAUSE_MIN_WORDS words or
+    more between its clause breaks (none for a sentence that has no break): a long sentence may
+    share one of them with a short one."""
+    if len(text.split()) < CUT_MIN_WORDS:
+        return []
     parts = [p for p in (part.strip() for part in _CLAUSE_BREAK.split(text)) if len(p.split()) >= CLAUSE_MIN_WORDS]
     return [] if parts == [text.strip()] else list(dict.fromkeys(parts))

@@ -59,6 +59,9 @@ def diffnews(
         min=1, help="Refuse an article longer than this many characters.")] = DEFAULT_MAX_CHARS,
     keep_boilerplate: Annotated[bool, typer.Option(
         "--keep-boilerplate", help="Align page furniture (menus, share prompts, credits) like reporting.")] = False,
+    version: Annotated[bool, typer.Option(
+        "--version", help="Print diffnews's version and stop.", callback=lambda shown: _version(shown),
+        is_eager=True)] = False,
 ) -> None:
     """Align the sentences of news articles that report the same event and show where they differ.
 
@@ -258,6 +261,14 @@ def _print_flag_errors(wrong: list) -> None:
 def _short(sentence: str, width: int = 60) -> str:
     text = visible(" ".join(sentence.split()))
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _version(asked: bool) -> None:
+    if asked:
+        from importlib.metadata import version
+
+        print(f"diffnews {version('diffnews')}")
+        raise typer.Exit()
 
 
 def _format_for(output: Path | None) -> Format:
