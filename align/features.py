@@ -61,8 +61,8 @@ def pair_features(articles: tuple[Article, ...], clause_vectors: tuple[tuple[np.
                                            for y in range(x + 1, len(articles))])
         clause = np.maximum.reduceat(stacked[x] @ all_clauses[clause_starts[x + 1]:].T, starts[x], axis=0)
         clause = np.maximum.reduceat(clause, columns_of_later, axis=1)
-        lexical = (everything[x] @ all_words[later].T).toarray()
-        lexical_names = (named[x] @ all_names[later].T).toarray()
+        lexical = everything[x] @ all_words[later].T
+        lexical_names = named[x] @ all_names[later].T
         for y in range(x + 1, len(articles)):
             block = slice(sentence_starts[y] - sentence_starts[x + 1], sentence_starts[y + 1] - sentence_starts[x + 1])
             scores = by_pair[(x, y)]

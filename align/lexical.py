@@ -8,10 +8,10 @@ the first: people, places, organisations).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 
 import numpy as np
-from scipy import sparse
 
 from align.details import stem
 from align.model import Article
@@ -24,26 +24,28 @@ MIN_SENTENCES = 20
 Words = Callable[[str], list[str]]
 
 
-def word_vectors(articles: tuple[Article, ...], words: Words) -> list[sparse.csr_matrix]:
-    """Each sentence as unit-length TF-IDF weights of `words(text)`, one sparse matrix per article
-    (a story has thousands of words, a sentence a few dozen). A word's weight is
-    ln((1 + n) / (1 + df)) over the n article sentences (page furniture left out) of all the
-    compared articles, df of which hold it: a word in every sentence weighs nothing (n is at
-    least MIN_SENTENCES)."""
-    found = [[sorted(set(words(s.text))) for s in a.sentences] for a in articles]
-    vocabulary = {w: k for k, w in enumerate(sorted({w for a in found for s in a for w in s}))}
-    columns = [[vocabulary[w] for w in held] for a in found for held in a]
-    rows = np.repeat(np.arange(len(columns)), [len(c) for c in columns])
-    held = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, [c for cs in columns for c in cs])),
-                             shape=(len(columns), max(len(vocabulary), 1)))
-    body = np.array([not s.boilerplate for a in articles for s in a.sentences], dtype=bool)
-    df = np.asarray(held[body].sum(axis=0)).ravel()
-    weights = np.log((1 + max(int(body.sum()), MIN_SENTENCES)) / (1 + df)).astype(np.float32)
-    weighted = held @ sparse.diags(weights)
-    norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
-    unit = sparse.csr_matrix(sparse.diags(1 / np.maximum(norms, 1e-9).astype(np.float32)) @ weighted)
-    bounds = np.cumsum([0] + [len(a.sentences) for a in articles])
-    return [unit[bounds[k] : bounds[k + 1]] for k in range(len(articles))]
+def word_vectors(articles: tuple[Article, ...], words: Words) -> list[np.ndarray]:
+    """Each sentence as unit-length TF-IDF weights of `words(text)`, one matrix per article. A
+    word's weight is ln((1 + n) / (1 + df)) over the n article sentences (page furniture left out)
+    of all the compared articles, df of which hold it: a word in every sentence weighs nothing
+    (n is at least MIN_SENTENCES). A word only one sentence holds adds to its length but can be
+    in common with no other: it is kept out of the columns, which keeps the matrices small."""
+    found = [[set(words(s.text)) for s in a.sentences] for a in articles]
+    held = [(w, s.boilerplate) for a, article in zip(found, articles) for ws, s in zip(a, article.sentences) for w in ws]
+    everywhere = Counter(w for w, _ in held)
+    in_body = Counter(w for w, furniture in held if not furniture)
+    n = max(sum(not s.boilerplate for a in articles for s in a.sentences), MIN_SENTENCES)
+    weight = {w: float(np.log((1 + n) / (1 + in_body[w]))) for w in everywhere}
+    shared = {w: k for k, w in enumerate(sorted(w for w, count in everywhere.items() if count > 1))}
+    matrices = []
+    for sentence_words in found:
+        matrix = np.zeros((len(sentence_words), max(len(shared), 1)), dtype=np.float32)
+        for row, sentence in enumerate(sentence_words):
+            length = max(float(np.sqrt(sum(weight[w] ** 2 for w in sentence))), 1e-9)
+            for w in sentence & shared.keys():
+                matrix[row, shared[w]] = weight[w] / length
+        matrices.append(matrix)
+    return matrices
 
 
 def content_stems(text: str) -> list[str]:

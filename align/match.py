@@ -14,11 +14,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 from itertools import combinations
 
 import numpy as np
-from scipy import sparse
 
 from align.details import VALUE_KINDS, Detail, spaced_words
 from align.lexical import content_stems, word_vectors
@@ -87,7 +85,7 @@ def score_pairs(
     for x in range(len(articles) - 1):
         later = slice(starts[x + 1], None)
         cosine_row = np.clip(vectors[x] @ all_vectors[later].T, -1.0, 1.0)
-        lexical_row = (words[x] @ all_words[later].T).toarray()
+        lexical_row = words[x] @ all_words[later].T
         shared_row = indicators[x] @ all_indicators[later].T
         dated_row = dated[x] @ all_dated[later].T
         for y in range(x + 1, len(articles)):
@@ -107,11 +105,9 @@ def score_pairs(
     return tuple(result)
 
 
-def stack(matrices: Sequence[Any]) -> Any:
-    """One article's matrices under another's (dense or sparse), so that an article is compared
-    with all later ones in one product over a slice of rows."""
-    if matrices and sparse.issparse(matrices[0]):
-        return sparse.vstack(matrices, format="csr")
+def stack(matrices: Sequence[np.ndarray]) -> np.ndarray:
+    """One article's matrix under another's, so that an article is compared with all later ones
+    in one product over a slice of rows."""
     return np.vstack(matrices)
 
 
