@@ -47,7 +47,9 @@ _NUMBER_WORDS = {
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 # Vague amounts: they agree with any figure of their order of magnitude, and with each other only.
 _VAGUE = {"dozens": "dozens", "hundreds": "hundreds", "thousands": "thousands", "millions": "millions",
-          "billions": "billions"}
+          "billions": "billions", "a couple": "couple"}
+_UNIT_WORDS = "seconds|minutes|hours|days|weeks|months|years|decades"
+_PARTS_OF_DAY = "morning|afternoon|evening|night"
 
 _WORD = "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True))
 _FIGURE = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|(?:{_WORD}))(?:\s+(?:{'|'.join(_SCALES)}))?"
@@ -56,19 +58,35 @@ _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _UNITS = {"second": 1 / 60, "minute": 1, "min": 1, "hour": 60, "day": 1440, "week": 10080,
           "month": 43200, "year": 525600}
 
+# Relative and partial dates: "last week", "earlier this year", "recently", "the mid-1970s".
+_RELATIVE_DATE = re.compile(
+    r"\b(?:(?:earlier|later)\s+)?(?:this|last|next|past)\s+(?:week|weekend|month|year|fall|autumn|spring|summer|winter)\b"
+    r"|\b(?:the\s+)?(?:past|last|next|coming)\s+(?:few|couple\s+of|several)\s+(?:days|weeks|months|years)\b"
+    r"|\b(?:over\s+|during\s+)?the\s+weekend\b|\bthroughout\s+the\s+week\b|\brecent(?:ly)?\b"
+    r"|\b(?:the\s+)?(?:(?:early|mid|late)-)?(?:1[89]|20)\d0s\b", re.I)
+
 _PATTERNS: list[tuple[DetailKind, re.Pattern[str]]] = [
     ("money", re.compile(rf"(?:[$€£]\s?{_FIGURE}|{_FIGURE}\s+(?:dollars|euros|pounds|rubles|roubles))\b", re.I)),
     ("percent", re.compile(rf"{_FIGURE}\s?(?:%|percent\b|per\s+cent\b)", re.I)),
     ("duration", re.compile(rf"\b{_APPROX}{_FIGURE}[\s-]+(?:seconds?|minutes?|mins?|hours?|days?|weeks?|months?|years?)\b", re.I)),
+    # vague durations: "several minutes", "for months" (a group named d is the detail itself)
+    ("duration", re.compile(rf"\b(?:several|a few|a couple of|many)\s+(?:{_UNIT_WORDS})\b", re.I)),
+    ("duration", re.compile(rf"\bfor\s+(?P<d>{_UNIT_WORDS})\b", re.I)),
     ("time", re.compile(r"\b(?:\d{1,2}:\d{2}\s?(?:[ap]\.?m\.?)?|\d{1,2}\s?[ap]\.m\.|\d{1,2}\s?[ap]m\b|midnight|noon)(?:\s?(?:CET|GMT|UTC|EST|EDT|ET|PT|MSK))?", re.I)),
+    # parts of the day, when they date something: "Friday morning", "late afternoon", "in the evening"
+    ("time", re.compile(rf"\b(?:{'|'.join(_WEEKDAYS)}|early|late|this|that|yesterday|tomorrow|in\s+the)\s+"
+                        rf"(?P<d>{_PARTS_OF_DAY})\b", re.I)),
+    ("date", _RELATIVE_DATE),
     ("date", re.compile(rf"\b(?:(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH})\.?(?:,?\s+\d{{4}})?|(?:{_MONTH})\.?\s+\d{{4}}|(?:1[89]|20)\d\d)\b", re.I)),
     ("weekday", re.compile(rf"\b(?:{'|'.join(_WEEKDAYS)})\b", re.I)),
-    ("number", re.compile(rf"\b{_APPROX}(?:{_FIGURE}|{'|'.join(_VAGUE)})\b(?!\s*(?:st|nd|rd|th)\b)", re.I)),
+    ("number", re.compile(rf"\b{_APPROX}(?:{'|'.join(_VAGUE)}|{_FIGURE})\b(?!\s*(?:st|nd|rd|th)\b)", re.I)),
 ]
 
-_DETERMINER_BEFORE = re.compile(r"\b(?:the|these|those|both|all)\s+$", re.I)
+_CAPITALISED_BEFORE = re.compile(r"\b([A-Z][a-z]+)\s+$")
 _MONTH_WORD = re.compile(rf"\b(?:{_MONTH})\b", re.I)
-_QUOTE_MARK = re.compile(r"[“”\"]")
+# Quotation marks: double ones, an opening single one, and a closing single one after punctuation
+# ("... still time.’"; elsewhere ’ is an apostrophe: "There’s").
+_QUOTE_MARK = re.compile(r"[“”\"‘]|(?<=[.,!?])’")
 _ANY_WORD = re.compile(r"\w+")
 _NICKNAME_BEFORE = re.compile(r"\b[A-Z][a-z]+ [“\"]$")
 _NICKNAME_AFTER = re.compile(r"[”\"] [A-Z][a-z]+")
@@ -121,13 +139,14 @@ def _extract(text: str, quotes: list[tuple[int, int]]) -> tuple[Detail, ...]:
     taken = [False] * len(text)
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(text):
-            start, end = match.span()
+            part = "d" if "d" in pattern.groupindex else 0
+            start, end = match.span(part)
             if any(taken[start:end]):
                 continue
-            value = _normalise(kind, match.group())
-            if value is None or (match.group().lower() == "two" and _DETERMINER_BEFORE.search(text, 0, start)):
-                continue  # "the two leaders" names two known ones; "two turkeys" counts them
-            found.append(Detail(kind, start, end, match.group(), value))
+            value = _normalise(kind, match.group(part))
+            if value is None or (kind == "number" and _in_a_name(text, start, match.group(part))):
+                continue
+            found.append(Detail(kind, start, end, match.group(part), value))
             taken[start:end] = [True] * (end - start)
     for start, end in quotes:
         if _NICKNAME_BEFORE.search(text, 0, start) and _NICKNAME_AFTER.match(text, end) and text[start:end].istitle():
@@ -159,16 +178,20 @@ def _quote_spans(text: str, quote_open: bool) -> tuple[list[tuple[int, int]], bo
     """The quoted stretches of a sentence, and whether a quote is still open at its end. A quote
     may run on into the next sentence (an opening mark with no closing one: quoted to the end) or
     close one opened before (a closing mark with no opening one: quoted from the start); a straight
-    mark opens after a space or at the start, and closes otherwise."""
+    mark opens after a space or at the start, and closes otherwise. Single marks inside a double
+    quote quote within the quote, and are passed over."""
     spans = []
     start: int | None = 0 if quote_open else None
+    single = False  # whether the open quote was opened with a single mark
     for mark in _QUOTE_MARK.finditer(text):
-        i = mark.start()
-        if mark.group() == "“" or (mark.group() == '"' and (i == 0 or text[i - 1].isspace() or text[i - 1] in "([—–")):
-            start = i + 1
+        i, found = mark.start(), mark.group()
+        if found in "‘’" and start is not None and not single:
+            continue
+        if found in "“‘" or (found == '"' and (i == 0 or text[i - 1].isspace() or text[i - 1] in "([—–")):
+            start, single = i + 1, found == "‘"
         else:
             spans.append((0 if start is None else start, i))
-            start = None
+            start, single = None, False
     if start is not None:
         spans.append((start, len(text.rstrip())))
     return [(a, b) for a, b in spans if len(text[a:b].strip()) >= 2], start is not None
@@ -198,6 +221,24 @@ def words_after(text: str, end: int, skip: frozenset[str], limit: int) -> list[s
     return words
 
 
+def _in_a_name(text: str, start: int, figure: str) -> bool:
+    """A digit after a capitalised word is part of a name ("Article 1", "Flight 370"), not a figure."""
+    before = _CAPITALISED_BEFORE.search(text, 0, start)
+    return before is not None and figure[:1].isdigit() and before.group(1).lower() not in _NOT_NAMES
+
+
+def words_before(text: str, start: int, skip: frozenset[str], limit: int) -> list[str]:
+    """Up to `limit` lower-case words that come before `start` after any punctuation or figure,
+    nearest first, passing over the words in `skip` and capitalised words (names)."""
+    words: list[str] = []
+    for token in reversed(_CLAUSE_TOKENS.findall(text, 0, start)):
+        if not token[0].isalpha() or len(words) == limit:
+            break
+        if token.lower() not in skip and not token[0].isupper():
+            words.append(token.lower())
+    return words
+
+
 def _negated(text: str, end: int) -> str:
     """The stem of the word a negation ending at `end` denies; "" when there is none."""
     denied = words_after(text, end, _NEGATED_SKIP, 1)
@@ -209,11 +250,11 @@ def _normalise(kind: DetailKind, text: str) -> str | None:
     if kind == "weekday":
         return lowered
     if kind == "date":
-        return _date_value(lowered)
+        return _date_value(lowered) or _relative_value(lowered)
     if kind == "time":
-        return _time_value(lowered)
+        return f"part:{lowered}" if lowered in _PARTS_OF_DAY.split("|") else _time_value(lowered)
     if kind == "duration":
-        return _duration_value(lowered)
+        return _duration_value(lowered) or _vague_duration(lowered)
     qualifier, amount = _split_approx(lowered)
     number = _number_value(amount)
     if number is None:
@@ -259,7 +300,10 @@ def months_named(text: str) -> set[int]:
 
 
 def month_of(date_value: str) -> int | None:
-    """The month of a normalised date ("2021-06-25", "06-25", "2021-06"), None for a year alone."""
+    """The month of a normalised date ("2021-06-25", "06-25", "2021-06"), None for a year alone
+    or a relative date ("rel:last fall")."""
+    if date_value.startswith("rel:"):
+        return None
     parts = date_value.split("-")
     if len(parts[0]) == 4:
         parts = parts[1:]
@@ -272,6 +316,18 @@ def _date_value(text: str) -> str | None:
     day = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b(?!\d)", text.replace(year.group(), "") if year else text)
     parts = [year.group() if year else "", f"{month:02d}" if month else "", f"{int(day.group(1)):02d}" if day and month else ""]
     return "-".join(parts).strip("-") or None
+
+
+def _relative_value(text: str) -> str:
+    """A date said relative to the story ("last fall", "the weekend"): `rel:` and its words."""
+    text = re.sub(r"^(?:(?:over|during)\s+)?(?:the\s+)?", "", text)
+    return "rel:" + ("recent" if text.startswith("recent") else text)
+
+
+def _vague_duration(text: str) -> str | None:
+    """A duration without a figure ("several minutes", "months"): `~` and its unit."""
+    unit = re.search(r"(second|minute|hour|day|week|month|year|decade)s\b", text)
+    return f"~{unit.group(1)}" if unit else None
 
 
 def _time_value(text: str) -> str | None:

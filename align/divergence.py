@@ -11,11 +11,14 @@ from itertools import combinations
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from align.details import VALUE_KINDS, Detail, month_of, months_named, spaced_words, stems, words_after
+from align.details import VALUE_KINDS, Detail, month_of, months_named, spaced_words, stems, words_after, words_before
 from align.model import Divergence, DivergenceType, Group, Member, Sentence, Span
 
-_VAGUE_FLOOR = {"dozens": 24, "hundreds": 200, "thousands": 2000, "millions": 2e6, "billions": 2e9}
-_NAME_SIMILARITY = 75  # "Ushakov"/"Oshakov" score 86, "Psaki"/"Saki" 89, "Zaki"/"Psaki" 67
+_VAGUE_FLOOR = {"dozens": 24, "hundreds": 200, "thousands": 2000, "millions": 2e6, "billions": 2e9, "couple": 2}
+_VAGUE_CEILING = {"couple": 3}
+# The hours a part of the day covers: a clock time inside them agrees with it.
+_PARTS = {"part:morning": (5, 12), "part:afternoon": (12, 18), "part:evening": (17, 24), "part:night": (20, 29)}
+_NAME_SIMILARITY = 70  # "Ushakov"/"Oshakov" score 86, "Psaki"/"Saki" 89, "Cowan"/"Cowmen" 73, "Zaki"/"Psaki" 67
 # A spelling differs in a letter or two ("Mohammed"/"Muhammad" in two); "Washington" and
 # "Whittington" (76) differ in four: two names.
 _NAME_EDITS = 2
@@ -33,6 +36,10 @@ _WORD_ENDINGS = frozenset(
 
 Located = tuple[Member, Detail]
 _COUNT_FILLERS = frozenset({"of", "the", "a", "an", "and", "or", "more", "than", "some", "about"})
+_DAYS_AROUND = re.compile(r"\bweek(?:end)?\b", re.I)
+_DATE_FILLERS = frozenset(
+    "on the a an of last this next late early by at in and or to from since until was were is are has had "
+    "have said says told".split())
 
 
 def diverge(
@@ -52,7 +59,25 @@ def diverge(
         found += _compare_names(_of(left, "name"), _of(right, "name"), context)
         found += _compare_quotes(_of(left, "quote"), _of(right, "quote"), context)
         found += _compare_negation(left, right, context)
-    return tuple(found)
+    return tuple(_day_against_relative_date(found))
+
+
+def _day_against_relative_date(found: list[Divergence]) -> list[Divergence]:
+    """A day on one side and a relative date of days on the other ("Friday" / "over the weekend",
+    "earlier this week") date the statement differently: one date conflict, not two missing
+    details. ("Saturday" and "last year" are two facts.)"""
+    kept = list(found)
+    for day in [d for d in found if d.kind == "weekday" and d.type == "missing"]:
+        day_left = day.a_span is not None
+        partner = next((d for d in kept if d.kind == "date" and d.type == "missing" and (d.a, d.b) == (day.a, day.b)
+                        and (d.b_span if day_left else d.a_span) is not None
+                        and _DAYS_AROUND.search((d.b_span if day_left else d.a_span).text)), None)  # type: ignore[union-attr]
+        if partner:
+            kept.remove(day)
+            kept.remove(partner)
+            left, right = (day.a_span, partner.b_span) if day_left else (partner.a_span, day.b_span)
+            kept.append(Divergence("date", "conflict", day.a, day.b, left, right))
+    return kept
 
 
 class _Context:
@@ -64,10 +89,23 @@ class _Context:
         self.right_text = " ".join(sentences[m].text for m in right)
 
     def same_thing(self, mine: Located, theirs: Located) -> bool:
-        """Whether two values can be of one thing: any two but counts, which must count the same."""
-        if mine[1].kind != "number":
-            return True
-        return bool(self._counted(mine) & self._counted(theirs))
+        """Whether two values can be of one thing: counts must count the same thing, and two days
+        or a relative date and a date must date it (the words around them share a stem: "the call
+        on Thursday" and "the call on Saturday" conflict; pressure kept up on Sunday and reactions
+        on Friday are two events, each missing on the other side). Two dates ("from 1966" / "from
+        1967") conflict."""
+        if mine[1].kind == "number":
+            return bool(self._counted(mine) & self._counted(theirs))
+        if mine[1].kind == "weekday" or (mine[1].kind == "date" and _relative(mine) != _relative(theirs)):
+            return bool(self._dated(mine) & self._dated(theirs))
+        return True
+
+    def _dated(self, item: Located) -> set[str]:
+        """The stems of up to three words on each side of a day (fillers and names passed over)."""
+        member, detail = item
+        text = self.sentences[member].text
+        return stems(" ".join(words_before(text, detail.start, _DATE_FILLERS, 3)
+                              + words_after(text, detail.end, _DATE_FILLERS, 3)))
 
     def _counted(self, item: Located) -> set[str]:
         """The stems of up to three words after a count ("of" and articles passed over)."""
@@ -116,14 +154,24 @@ class _Context:
         )
 
 
+def _relative(item: Located) -> bool:
+    return item[1].value.startswith("rel:")
+
+
 def _of(items: list[Located], kind: str) -> list[Located]:
     return [item for item in items if item[1].kind == kind]
 
 
 def _agree(a: str, b: str) -> bool:
     """Whether two normalised values can describe the same fact."""
-    if a == b:
-        return True
+    if a == b or (a.startswith("rel:") and b.startswith("rel:")):
+        return True  # relative dates are too vague to contradict each other ("recently", "in recent weeks")
+    if a in _PARTS or b in _PARTS:  # "evening" and "9:35 pm"
+        part, clock = (a, b) if a in _PARTS else (b, a)
+        if not re.fullmatch(r"\d\d:\d\d", clock):
+            return False
+        start, end = _PARTS[part]
+        return start <= int(clock[:2]) < end or start <= int(clock[:2]) + 24 < end
     if "-" in a or "-" in b or ":" in a:  # dates by their parts; "12-30" agrees with "2021-12-30"
         return a.endswith(b) or b.endswith(a) or a.startswith(b) or b.startswith(a)
     # "more than 100,000" agrees with "100,000": the figure is the same, only hedged.
@@ -131,14 +179,18 @@ def _agree(a: str, b: str) -> bool:
 
 
 def _vaguely(a: str, b: str) -> bool:
-    """A vague amount ("thousands") and an exact one it covers ("more than 100,000")."""
+    """A vague amount ("thousands", "a couple") and an exact one it covers ("more than 100,000",
+    "two"), or a duration without a figure ("several minutes") and one with it."""
+    if a.startswith("~") != b.startswith("~"):
+        return a.endswith("min") or b.endswith("min")
     if (a in _VAGUE_FLOOR) == (b in _VAGUE_FLOOR):
         return False
     vague, exact = (a, b) if a in _VAGUE_FLOOR else (b, a)
     try:
-        return float(exact.lstrip("<>").removesuffix("min")) >= _VAGUE_FLOOR[vague]
+        amount = float(exact.lstrip("<>").removesuffix("min"))
     except ValueError:
         return False
+    return _VAGUE_FLOOR[vague] <= amount <= _VAGUE_CEILING.get(vague, float("inf"))
 
 
 def _compare_values(left: list[Located], right: list[Located], context: _Context) -> list[Divergence]:

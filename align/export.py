@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from align.model import Alignment, DiffnewsError, Divergence, Member, Pair, Span
+from align.listing import listed
 from align.safe import visible
 
 SCHEMA = "diffnews/1"
@@ -116,8 +117,7 @@ def to_markdown(alignment: Alignment) -> str:
         lines += [f"| {_md(names[m.article])} | {_md(alignment.sentence(m).text)} |" for m in g.members]
         if g.divergences:
             lines += ["", "Divergences:", ""]
-            lines += [f"- {d.type}: {_md(d.label())} ({_md(names[d.a.article])} / {_md(names[d.b.article])})"
-                      for d in g.divergences]
+            lines += [f"- {line.type}: {_md(line.label(names))}" for line in listed(g)]
         lines.append("")
     lines += ["## Unaligned sentences", ""]
     for m in alignment.unaligned():

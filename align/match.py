@@ -43,6 +43,7 @@ HUB_NEIGHBOURS = 5
 MAX_PER_ARTICLE = 3
 
 _TEMPORAL_KINDS = frozenset({"date", "weekday"})
+_VAGUE_VALUES = ("rel:", "part:", "~")
 
 
 @dataclass(frozen=True)
@@ -212,10 +213,11 @@ def _member_pairs(members: tuple[Member, ...], by_pair: dict[tuple[int, int], Pa
 
 
 def _detail_tokens(details: tuple[Detail, ...]) -> set[str]:
-    """The values a sentence states, as tokens; a full date also states its weekday."""
+    """The exact values a sentence states, as tokens; a full date also states its weekday. Vague
+    ones ("recently", "in the morning", "for months", "a couple") tell no two statements apart."""
     tokens = set()
     for detail in details:
-        if detail.kind not in VALUE_KINDS:
+        if detail.kind not in VALUE_KINDS or detail.value.startswith(_VAGUE_VALUES) or detail.value == "couple":
             continue
         tokens.add(f"{detail.kind}:{detail.value.lstrip('<>')}")
         if detail.kind == "date":

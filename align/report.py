@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from html import escape
 
+from align.listing import listed
 from align.model import Alignment, Divergence, Group, Member, Sentence, Span
 from align.palette import FAMILY_COLOUR, FAMILY_LABEL, KIND_FAMILY, TYPE_GLYPH, TYPE_MEANING
 
@@ -174,11 +175,11 @@ def _groups(alignment: Alignment) -> str:
             for m in g.members
         )
         pairs = ", ".join(f"{p.a.article + 1}~{p.b.article + 1} {p.score:.2f}" for p in g.pairs)
+        refs = {id(d): f"{g.id}-{k}" for k, d in enumerate(g.divergences)}
         divergences = "".join(
-            f'<li class="div" data-d="{g.id}-{k}"><span class="d f-{KIND_FAMILY[d.kind]} t-{d.type}">'
-            f"{escape(d.label())}</span> {d.type}: "
-            f"{escape(names[d.a.article])} / {escape(names[d.b.article])}</li>"
-            for k, d in enumerate(g.divergences)
+            f'<li class="div" data-d="{" ".join(refs[id(d)] for d in line.divergences)}">'
+            f'<span class="d f-{KIND_FAMILY[line.kind]} t-{line.type}">{escape(line.label(names))}</span> {line.type}</li>'
+            for line in listed(g)
         ) or "<li>no divergent details</li>"
         blocks.append(
             f'<div class="group" id="g{g.id}" data-g="{g.id}"><h3>Group {g.id + 1} '
@@ -240,7 +241,7 @@ _SCRIPT = """
 (function () {
   var details = document.getElementById('details');
   var groupIds = Array.prototype.map.call(document.querySelectorAll('#groups .group'), function (g) { return g.dataset.g; });
-  var divRefs = Array.prototype.map.call(document.querySelectorAll('#groups li.div'), function (d) { return d.dataset.d; });
+  var divRefs = Array.prototype.map.call(document.querySelectorAll('#groups li.div'), function (d) { return d.dataset.d.split(' ')[0]; });
   var current = null, currentDiv = null;
   function all(selector) { return Array.prototype.slice.call(document.querySelectorAll(selector)); }
   function select(id, divRef) {

@@ -56,7 +56,7 @@ def test_negation_and_missing_detail(tmp_path, embedder) -> None:
 def test_same_facts_written_differently_do_not_diverge(tmp_path, embedder) -> None:
     result = pair(
         tmp_path, embedder,
-        "The leaders spoke for 50 minutes on December 30, 2021, about Ukraine.",
+        "The two leaders spoke for 50 minutes on December 30, 2021, about Ukraine.",
         "The two leaders spoke about Ukraine for 50 minutes on Dec. 30.",
     )
     assert len(result.groups) == 1
@@ -205,3 +205,66 @@ def test_no_negation_conflict_when_both_sides_deny(tmp_path, embedder) -> None:
     )
     assert len(result.groups) == 1
     assert not [d for d in result.groups[0].divergences if d.kind == "negation"]
+
+
+def test_two_days_that_date_two_events_are_each_missing(tmp_path, embedder) -> None:
+    # the shared blind gold: pressure kept up on Sunday, reactions offered on Friday
+    result = pair(
+        tmp_path, embedder,
+        "Senators kept up pressure on Michael Steele Sunday to better explain his claim about Afghanistan.",
+        "Conservatives offered swift, negative reactions to Michael Steele on Friday, after his claim about Afghanistan.",
+    )
+    assert {(d.kind, d.type) for d in result.groups[0].divergences if d.kind == "weekday"} == {("weekday", "missing")}
+    assert len([d for d in result.groups[0].divergences if d.kind == "weekday"]) == 2
+
+
+def test_a_day_against_a_relative_date_of_days_conflicts(tmp_path, embedder) -> None:
+    result = pair(
+        tmp_path, embedder,
+        "Steele drew fierce criticism and calls for his resignation on Friday after the fund-raiser.",
+        "The backlash against Steele built quickly over the weekend as conservatives called for his resignation.",
+    )
+    assert ("date", "conflict", "Friday", "over the weekend") in labels(result)
+    assert not [d for d in result.groups[0].divergences if d.kind == "weekday"]
+
+
+def test_a_relative_date_and_a_date_of_two_events_are_each_missing(tmp_path, embedder) -> None:
+    result = pair(
+        tmp_path, embedder,
+        "The episode, which began last fall, turns on whether Scott Brown will run for the Senate seat.",
+        "The likeliest candidate is Scott Brown, who won a surprise 2010 victory for the Senate seat.",
+    )
+    assert {("date", "missing", "last fall", None), ("date", "missing", None, "2010")} <= labels(result)
+
+
+def test_two_relative_dates_do_not_contradict_each_other(tmp_path, embedder) -> None:
+    result = pair(
+        tmp_path, embedder,
+        "Moscow has recently deployed more than 100,000 troops near Ukraine.",
+        "More than 100,000 Russian troops have been deployed near Ukraine in recent weeks.",
+    )
+    assert not [d for d in result.groups[0].divergences if d.kind == "date"]
+
+
+def test_a_clock_time_inside_a_part_of_the_day_agrees_with_it(tmp_path, embedder) -> None:
+    evening = pair(tmp_path, embedder, "The leaders spoke on Thursday evening about Ukraine.",
+                   "The leaders spoke on Thursday at 9:35 pm about Ukraine.")
+    assert not [d for d in evening.groups[0].divergences if d.kind == "time"]
+    morning = pair(tmp_path, embedder, "The leaders spoke on Thursday morning about Ukraine.",
+                   "The leaders spoke on Thursday at 9:35 pm about Ukraine.")
+    assert ("time", "conflict", "morning", "9:35 pm") in labels(morning)
+
+
+def test_vague_amounts_against_exact_ones_are_variants(tmp_path, embedder) -> None:
+    result = pair(
+        tmp_path, embedder,
+        "A couple of reporters waited for several minutes outside the hall.",
+        "Two reporters waited for 20 minutes outside the hall.",
+    )
+    assert {("number", "variant", "A couple", "Two"), ("duration", "variant", "several minutes", "20 minutes")} <= labels(result)
+
+
+def test_a_name_two_letters_apart_and_similar_enough_is_a_variant(tmp_path, embedder) -> None:
+    result = pair(tmp_path, embedder, "Mr. Cowan said he would rely on the staff of Senator Kerry.",
+                  "Cowmen said he would rely on the staff of Senator Kerry.")
+    assert ("name", "variant", "Cowan", "Cowmen") in labels(result)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from align.listing import listed
 from align.model import Alignment, Group
 from tui import palette
 from tui.render import visible
@@ -25,8 +26,8 @@ class GroupView(Static):
         out.append(f"pairs: {scores}\n", style="dim")
         if not group.divergences:
             out.append("No divergent details.", style="dim")
-        for d in group.divergences:
-            style = palette.detail_style(d.kind, d.type)
-            out.append(visible(d.label()), style=style)
-            out.append(f"  {d.type} · {names[d.a.article]} / {names[d.b.article]}\n", style="dim")
+        numbers = [str(n + 1) for n in range(len(names))]
+        for line in listed(group):
+            out.append(visible(line.label(numbers)), style=palette.detail_style(line.kind, line.type))
+            out.append(f"  {line.type}\n", style="dim")
         self.update(out)
