@@ -22,6 +22,8 @@ from typing import Any, Literal, Protocol
 
 import numpy as np
 
+from align.model import DiffnewsError
+
 FORMAT = 1  # raised whenever the export changes, so that older builds are rebuilt
 MIN_COSINE = 0.99999  # ONNX against torch, sentence by sentence, for a build to be used
 PROBE = "diffnews checks its copy of the model with this sentence, 42 times a day."
@@ -109,6 +111,9 @@ def open_encoder(root: Path, key: str, location: Path, load_torch: Callable[[], 
     folder = root / hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
     source = fingerprint(location)
     found = _open_or_build(folder, source, notice, lambda staging: _export(load_torch(), staging))
+    if found == "torch" and int8:
+        reason = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["reason"]
+        raise DiffnewsError(f"int8 weights need the model's ONNX copy, and this model has none: {reason}")
     if found == "torch":
         return TorchEncoder(load_torch())
     if not int8:

@@ -199,6 +199,8 @@ def test_a_model_that_cannot_be_exported_runs_on_torch(tmp_path, monkeypatch) ->
     again = Embedder(str(model), cache_path=None)
     again.embed(["A third."], lambda stage, done, total: stages.append(stage))
     assert "export" not in stages and isinstance(again.load(), TorchEncoder)
+    with pytest.raises(DiffnewsError, match="int8 weights need the model's ONNX copy.*max"):
+        Embedder(str(model), cache_path=None, int8=True).embed(["A fourth."])
 
 
 def test_int8_vectors_are_close_and_cached_apart(embedder, tmp_path) -> None:
