@@ -54,24 +54,27 @@ def diverge(
         left = [(m, d) for m in sides[x] for d in details[m]]
         right = [(m, d) for m in sides[y] for d in details[m]]
         context = _Context(sides[x], sides[y], sentences)
-        for kind in VALUE_KINDS:
-            found += _compare_values(_of(left, kind), _of(right, kind), context)
+        values = [d for kind in VALUE_KINDS for d in _compare_values(_of(left, kind), _of(right, kind), context)]
+        found += _day_against_relative_date(values, context)
         found += _compare_names(_of(left, "name"), _of(right, "name"), context)
         found += _compare_quotes(_of(left, "quote"), _of(right, "quote"), context)
         found += _compare_negation(left, right, context)
-    return tuple(_day_against_relative_date(found))
+    return tuple(found)
 
 
-def _day_against_relative_date(found: list[Divergence]) -> list[Divergence]:
-    """A day on one side and a relative date of days on the other ("Friday" / "over the weekend",
-    "earlier this week") date the statement differently: one date conflict, not two missing
-    details. ("Saturday" and "last year" are two facts.)"""
+def _day_against_relative_date(found: list[Divergence], context: _Context) -> list[Divergence]:
+    """A day on one side and a relative date of days on the other that date one thing ("calls for
+    his resignation on Friday" / "calls for his resignation over the weekend") date it
+    differently: one date conflict, not two missing details. ("Saturday" and "last year" are two
+    facts.)"""
     kept = list(found)
     for day in [d for d in found if d.kind == "weekday" and d.type == "missing"]:
         day_left = day.a_span is not None
+        day_span = day.a_span if day_left else day.b_span
         partner = next((d for d in kept if d.kind == "date" and d.type == "missing" and (d.a, d.b) == (day.a, day.b)
-                        and (d.b_span if day_left else d.a_span) is not None
-                        and _DAYS_AROUND.search((d.b_span if day_left else d.a_span).text)), None)  # type: ignore[union-attr]
+                        and (span := d.b_span if day_left else d.a_span) is not None
+                        and _DAYS_AROUND.search(span.text) and day_span is not None
+                        and context.dated(day_span) & context.dated(span)), None)
         if partner:
             kept.remove(day)
             kept.remove(partner)
@@ -90,22 +93,21 @@ class _Context:
 
     def same_thing(self, mine: Located, theirs: Located) -> bool:
         """Whether two values can be of one thing: counts must count the same thing, and two days
-        or a relative date and a date must date it (the words around them share a stem: "the call
+        or a relative date and a date must date it (the words before them share a stem: "the call
         on Thursday" and "the call on Saturday" conflict; pressure kept up on Sunday and reactions
         on Friday are two events, each missing on the other side). Two dates ("from 1966" / "from
         1967") conflict."""
         if mine[1].kind == "number":
             return bool(self._counted(mine) & self._counted(theirs))
         if mine[1].kind == "weekday" or (mine[1].kind == "date" and _relative(mine) != _relative(theirs)):
-            return bool(self._dated(mine) & self._dated(theirs))
+            return bool(self.dated(self.span(mine)) & self.dated(self.span(theirs)))  # type: ignore[arg-type]
         return True
 
-    def _dated(self, item: Located) -> set[str]:
-        """The stems of up to three words on each side of a day (fillers and names passed over)."""
-        member, detail = item
-        text = self.sentences[member].text
-        return stems(" ".join(words_before(text, detail.start, _DATE_FILLERS, 3)
-                              + words_after(text, detail.end, _DATE_FILLERS, 3)))
+    def dated(self, span: Span) -> set[str]:
+        """The stems of up to four words before a day or date, fillers and names passed over: what
+        it dates ("resigned Monday", "apologized on Friday", "the call on Thursday")."""
+        sentence = self.sentences[span.member]
+        return stems(" ".join(words_before(sentence.text, span.start - sentence.start, _DATE_FILLERS, 4)))
 
     def _counted(self, item: Located) -> set[str]:
         """The stems of up to three words after a count ("of" and articles passed over)."""

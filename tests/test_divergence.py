@@ -222,10 +222,17 @@ def test_a_day_against_a_relative_date_of_days_conflicts(tmp_path, embedder) -> 
     result = pair(
         tmp_path, embedder,
         "Steele drew fierce criticism and calls for his resignation on Friday after the fund-raiser.",
-        "The backlash against Steele built quickly over the weekend as conservatives called for his resignation.",
+        "Steele drew fierce criticism, and calls for his resignation grew quickly over the weekend.",
     )
     assert ("date", "conflict", "Friday", "over the weekend") in labels(result)
     assert not [d for d in result.groups[0].divergences if d.kind == "weekday"]
+    # a day and a weekend that date two things are two facts, each missing on the other side
+    other = pair(
+        tmp_path, embedder,
+        "A young Republican aide resigned Monday after her Facebook post about the Obama daughters.",
+        "The aide had to apologize for her Facebook post about the Obama daughters over the weekend.",
+    )
+    assert {("weekday", "missing", "Monday", None), ("date", "missing", None, "over the weekend")} <= labels(other)
 
 
 def test_a_relative_date_and_a_date_of_two_events_are_each_missing(tmp_path, embedder) -> None:
