@@ -3,8 +3,8 @@
 Every sentence pair of every case (page furniture aside) is an example: linked in the gold or
 not. The model is scikit-learn's logistic regression on standardised features, saved as plain
 numbers (`align.pair_model`), so diffnews needs scikit-learn only here. Its threshold is chosen
-leave-one-case-out: each case is scored by a model trained on the others, and the threshold
-with the best F1 over all of them is kept. A case of a news gold is one cluster, so that is
+leave-one-case-out: each case is scored by a model trained on the others, and the highest
+threshold within F1_TOLERANCE of the best F1 over all of them is kept. A case of a news gold is one cluster, so that is
 leave-one-cluster-out: the threshold is chosen on clusters the model has not seen.
 """
 

@@ -30,8 +30,9 @@ def train(
     """Train a pair model (a logistic regression over the pair features) on the links of gold files.
 
     Every sentence pair of every case is an example. The threshold is chosen leave-one-case-out:
-    each case is scored by a model trained on the others, and the threshold with the best F1 over
-    all cases is kept; those held-out figures are printed and stored in the model. Use the model
+    each case is scored by a model trained on the others, and the highest threshold within 0.01
+    of the best F1 over all cases is kept; those held-out figures are printed and stored in the
+    model. Use the model
     with `diffnews --pair-model MODEL` and `diffnews eval --pair-model MODEL`.
     """
     from align import evaluate as ev
