@@ -172,12 +172,12 @@ def evaluate(
         if as_json and errors:
             result["errors"] = [{"case": e.case, "kind": e.kind, "link": list(e.link), "score": e.score} for e in wrong]
         if not as_json:
+            if method.value == "learned" and not loco and _trained_on(scorer, gold):
+                print("note: the pair model was trained on this gold file; --loco scores each case with a "
+                      "model that has not seen it\n")
             if sweep:
                 _print_sweep(scores, own[0])
             _print_links(cases, per_case, own)
-            if method.value == "learned" and not loco and _trained_on(scorer, gold):
-                print("note: the pair model was trained on this gold file; --loco scores each case with a "
-                      "model that has not seen it")
             if errors:
                 _print_errors(cases, wrong, own)
     if flagged:
@@ -198,12 +198,12 @@ def evaluate(
         print(json.dumps(result))
 
 
-def _trained_on(scorer: object, gold: Path) -> bool:
+def _trained_on(scorer: pm.PairModel, gold: Path) -> bool:
     """Whether the pair model was trained on this very file (its figures are then in-sample)."""
     import hashlib
 
     digest = hashlib.sha256(gold.read_bytes()).hexdigest()
-    return any(source.get("sha256") == digest for source in getattr(scorer, "trained_on", ()))
+    return any(source.get("sha256") == digest for source in scorer.trained_on)
 
 
 def _print_sweep(scores: dict, best: float) -> None:
