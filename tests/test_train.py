@@ -79,3 +79,14 @@ def test_a_trained_model_is_used_by_the_viewer_command(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["groups"] == []
     assert json.loads(run(*SEEDS[:2], "-f", "json").stdout)["groups"]
+
+
+def test_a_pair_model_of_another_encoder_is_used_with_one_warning(tmp_path: Path) -> None:
+    shipped = json.loads(pair_model.SHIPPED.read_text(encoding="utf-8"))
+    other = write(tmp_path, "other.json", json.dumps({**shipped, "encoder": "path:/models/another"}))
+    result = run(*SEEDS[:2], "--pair-model", other, "-f", "json")
+    assert result.returncode == 0 and json.loads(result.stdout)["groups"]
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("diffnews: warning: the pair model was trained on the vectors of path:/models/another")
+    same = run(*SEEDS[:2], "--int8", "-f", "json")  # int8 weights: the same encoder, no warning
+    assert same.returncode == 0 and "pair model" not in same.stderr

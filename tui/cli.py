@@ -15,7 +15,7 @@ import typer
 
 from align import DEFAULT_MODEL, DEFAULT_THRESHOLD, DiffnewsError, align, load_articles
 from align import pair_model as pm
-from align.embed import Embedder, Progress, default_cache_path
+from align.embed import Embedder, Progress, default_cache_path, model_key
 from align.export import FORMATS, format_of, render, write_atomic
 from align.match import METHODS
 from align.read import DEFAULT_MAX_CHARS
@@ -77,21 +77,23 @@ def diffnews(
     scorer = pm.load(pair_model) if pair_model else pm.shipped()
     loaded = load_articles(articles, max_chars, detect_boilerplate=not keep_boilerplate)
     embedder = Embedder(model, None if no_cache else default_cache_path(), int8=int8)
-    if scorer.encoder != embedder.key:
-        print(f"diffnews: warning: the pair model was trained on the vectors of {visible(scorer.encoder)}, not "
-              f"{visible(embedder.key)}: its probabilities may be off (diffnews train makes one for this model)",
-              file=sys.stderr)
+    encoder = model_key(model)  # int8 weights give nearly the same vectors: the same pair model serves
+    mismatch = (f"the pair model was trained on the vectors of {scorer.encoder}, not {encoder}: its "
+                "probabilities may be off (diffnews train makes one for this model)") if scorer.encoder != encoder else None
     chosen = scorer.threshold if threshold is None else threshold
     if fmt is None and output is None and sys.stdout.isatty() and sys.stdin.isatty():
         from tui.app import DiffApp
 
         DiffApp(loaded, embedder, chosen, scorer).run()
+        if mismatch:  # said once the screen is the terminal's again
+            print(f"diffnews: warning: {visible(mismatch)}", file=sys.stderr)
         return
     fmt = fmt or _format_for(output)
     with progress_bar() as report:
         alignment = align(loaded, chosen, embedder, report, scorer)
-    if embedder.warning:
-        print(f"diffnews: warning: {visible(embedder.warning)}", file=sys.stderr)
+    for warning in (embedder.warning, mismatch):
+        if warning:
+            print(f"diffnews: warning: {visible(warning)}", file=sys.stderr)
     text = render(alignment, fmt.value)
     if output is None:
         sys.stdout.write(text)
