@@ -74,7 +74,7 @@ def _day_against_relative_date(found: list[Divergence], context: _Context) -> li
         partner = next((d for d in kept if d.kind == "date" and d.type == "missing" and (d.a, d.b) == (day.a, day.b)
                         and (span := d.b_span if day_left else d.a_span) is not None
                         and _DAYS_AROUND.search(span.text) and day_span is not None
-                        and context.dated(day_span) & context.dated(span)), None)
+                        and context.dated_span(day_span) & context.dated_span(span)), None)
         if partner:
             kept.remove(day)
             kept.remove(partner)
@@ -100,14 +100,17 @@ class _Context:
         if mine[1].kind == "number":
             return bool(self._counted(mine) & self._counted(theirs))
         if mine[1].kind == "weekday" or (mine[1].kind == "date" and _relative(mine) != _relative(theirs)):
-            return bool(self.dated(self.span(mine)) & self.dated(self.span(theirs)))  # type: ignore[arg-type]
+            return bool(self.dated(mine[0], mine[1].start) & self.dated(theirs[0], theirs[1].start))
         return True
 
-    def dated(self, span: Span) -> set[str]:
-        """The stems of up to four words before a day or date, fillers and names passed over: what
-        it dates ("resigned Monday", "apologized on Friday", "the call on Thursday")."""
-        sentence = self.sentences[span.member]
-        return stems(" ".join(words_before(sentence.text, span.start - sentence.start, _DATE_FILLERS, 4)))
+    def dated(self, member: Member, start: int) -> set[str]:
+        """The stems of up to four words before a day or date starting at `start` in the member's
+        sentence, fillers and names passed over: what it dates ("resigned Monday", "apologized on
+        Friday", "the call on Thursday")."""
+        return stems(" ".join(words_before(self.sentences[member].text, start, _DATE_FILLERS, 4)))
+
+    def dated_span(self, span: Span) -> set[str]:
+        return self.dated(span.member, span.start - self.sentences[span.member].start)
 
     def _counted(self, item: Located) -> set[str]:
         """The stems of up to three words after a count ("of" and articles passed over)."""

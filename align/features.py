@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from align.lexical import all_stems, names, word_vectors
-from align.match import PairScores, stack
+from align.match import PairScores
 from align.model import Article
 
 FEATURES = (
@@ -47,7 +47,8 @@ def pair_features(articles: tuple[Article, ...], clause_vectors: tuple[tuple[np.
     named = word_vectors(articles, names)
     stacked = [np.vstack(v) for v in clause_vectors]
     starts = [np.cumsum([0] + [len(v) for v in article[:-1]]).astype(np.intp) for article in clause_vectors]
-    all_clauses, all_words, all_names = stack(stacked), stack(everything), stack(named)
+    # every article under the one before: one product compares an article with all later ones
+    all_clauses, all_words, all_names = np.vstack(stacked), np.vstack(everything), np.vstack(named)
     sentence_starts = np.cumsum([0] + [len(a.sentences) for a in articles])
     clause_starts = np.cumsum([0] + [len(v) for v in stacked])
     words = [np.log1p(np.array([len(s.text.split()) for s in a.sentences], dtype=np.float32)) for a in articles]

@@ -12,7 +12,6 @@ statements may be in two groups.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -80,7 +79,7 @@ def score_pairs(
     quotes = [[_quoted(sentence_details) for sentence_details in article_details] for article_details in details]
     texts = [[spaced_words(s.text) for s in a.sentences] for a in articles]
     all_vectors, all_words, all_indicators, all_dated = (
-        stack(vectors), stack(words), stack(indicators), stack(dated))
+        np.vstack(vectors), np.vstack(words), np.vstack(indicators), np.vstack(dated))
     starts = np.cumsum([0] + [len(a.sentences) for a in articles])
     result = []
     for x in range(len(articles) - 1):
@@ -104,12 +103,6 @@ def score_pairs(
             )
             result.append(PairScores(x, y, _discount_hubs(score).astype(np.float32), cosine, lexical))
     return tuple(result)
-
-
-def stack(matrices: Sequence[np.ndarray]) -> np.ndarray:
-    """One article's matrix under another's, so that an article is compared with all later ones
-    in one product over a slice of rows."""
-    return np.vstack(matrices)
 
 
 def _quoted(details: tuple[Detail, ...]) -> list[str]:
