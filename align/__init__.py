@@ -14,6 +14,7 @@ from align.features import PairFeatures, pair_features
 from align.match import METHODS, PairScores, group, score_pairs
 from align.model import Alignment, Article, DiffnewsError
 from align.read import DEFAULT_MAX_CHARS, read_source
+from align.review import Resolved, apply
 from align.segment import clauses, segment
 
 MAX_ARTICLES = 50
@@ -100,15 +101,19 @@ def prepare(
     return Prepared(articles, found, features, scores, embedder.model)
 
 
-def regroup(prepared: Prepared, threshold: float) -> Alignment:
-    """Group and diverge at `threshold` without embedding again."""
+def regroup(prepared: Prepared, threshold: float, review: Resolved | None = None) -> Alignment:
+    """Group at `threshold` without embedding again, apply the reader's corrections (`review`,
+    see align.review), and find each group's divergences."""
     groups = group(prepared.articles, prepared.pair_scores, threshold)
+    if review is not None:
+        groups = apply(review, prepared.articles, prepared.pair_scores, groups)
     with_divergences = []
     for g in groups:
         sentences = {m: prepared.articles[m.article].sentences[m.sentence] for m in g.members}
         details = {m: prepared.details[m.article][m.sentence] for m in g.members}
         with_divergences.append(replace(g, divergences=diverge(g, sentences, details)))
-    return Alignment(prepared.articles, tuple(with_divergences), prepared.model, threshold)
+    return Alignment(prepared.articles, tuple(with_divergences), prepared.model, threshold,
+                     review.stale if review else ())
 
 
 def align(
@@ -117,9 +122,11 @@ def align(
     embedder: Embedder | None = None,
     progress: Progress | None = None,
     model: pair_model.PairModel | None = None,
+    review: Resolved | None = None,
 ) -> Alignment:
     """The one entry point: align already-read articles at `threshold` (the pair model's by
-    default) with the pair model `model` (the shipped one by default)."""
+    default) with the pair model `model` (the shipped one by default), then apply the reader's
+    corrections `review`."""
     model = model or pair_model.shipped()
     prepared = prepare(articles, embedder or Embedder(DEFAULT_MODEL), progress, model=model)
-    return regroup(prepared, model.threshold if threshold is None else threshold)
+    return regroup(prepared, model.threshold if threshold is None else threshold, review)

@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from align.model import Alignment, DiffnewsError, Divergence, Member, Pair, Span
+from align.model import Alignment, DiffnewsError, Divergence, Group, Member, Pair, Span
 from align.listing import listed
 from align.safe import visible
 
@@ -67,6 +67,7 @@ def to_dict(alignment: Alignment) -> dict[str, Any]:
             {
                 "id": g.id,
                 "score": g.score,
+                "origin": g.origin,
                 "members": [_member(m) for m in g.members],
                 "pairs": [_pair(p) for p in g.pairs],
                 "divergences": [_divergence(d) for d in g.divergences],
@@ -88,7 +89,7 @@ def to_csv(alignment: Alignment) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([
-        "group", "score", "cosine", "lexical", "article_a", "sentence_a", "text_a",
+        "group", "origin", "score", "cosine", "lexical", "article_a", "sentence_a", "text_a",
         "article_b", "sentence_b", "text_b", "divergences",
     ])
     for g in alignment.groups:
@@ -96,7 +97,7 @@ def to_csv(alignment: Alignment) -> str:
             divergences = [d for d in g.divergences if {d.a, d.b} & {pair.a, pair.b} and
                            {d.a.article, d.b.article} == {pair.a.article, pair.b.article}]
             writer.writerow([_cell(v) for v in (
-                g.id, pair.score, pair.cosine, pair.lexical,
+                g.id, g.origin, pair.score, pair.cosine, pair.lexical,
                 alignment.articles[pair.a.article].name, pair.a.sentence, alignment.sentence(pair.a).text,
                 alignment.articles[pair.b.article].name, pair.b.sentence, alignment.sentence(pair.b).text,
                 "; ".join(f"{d.type}: {d.label()}" for d in divergences),
@@ -113,7 +114,7 @@ def to_markdown(alignment: Alignment) -> str:
               enumerate(zip(names, alignment.articles), 1)]
     lines.append("")
     for g in alignment.groups:
-        lines += [f"## Group {g.id + 1} (score {g.score:.2f})", "", "| article | sentence |", "|---|---|"]
+        lines += [f"## Group {g.id + 1} (score {g.score:.2f}{origin_note(g)})", "", "| article | sentence |", "|---|---|"]
         lines += [f"| {_md(names[m.article])} | {_md(alignment.sentence(m).text)} |" for m in g.members]
         if g.divergences:
             lines += ["", "Divergences:", ""]
@@ -123,6 +124,11 @@ def to_markdown(alignment: Alignment) -> str:
     for m in alignment.unaligned():
         lines.append(f"- {_md(names[m.article])}: {_md(alignment.sentence(m).text)}")
     return "\n".join(lines) + "\n"
+
+
+def origin_note(g: Group) -> str:
+    """What a heading says of a group the reader corrected or confirmed."""
+    return "" if g.origin == "matcher" else f", {g.origin} by the reader"
 
 
 def write_atomic(path: Path, text: str) -> None:

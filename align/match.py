@@ -187,13 +187,15 @@ def group(
                 holding.setdefault(m, []).append(len(found) - 1)
     groups = []
     for n, statement in enumerate(sorted(tuple(sorted(m)) for m in found)):
-        pairs = _member_pairs(statement, by_pair)
+        pairs = member_pairs(statement, by_pair)
         groups.append(Group(id=n, members=statement, score=round(float(np.mean([p.score for p in pairs])), 4),
                             pairs=pairs))
     return tuple(groups)
 
 
-def _member_pairs(members: tuple[Member, ...], by_pair: dict[tuple[int, int], PairScores]) -> tuple[Pair, ...]:
+def member_pairs(members: tuple[Member, ...], by_pair: dict[tuple[int, int], PairScores]) -> tuple[Pair, ...]:
+    """The scored pairs of a group's members from different articles; `by_pair` maps (x, y) to
+    the PairScores of articles x < y."""
     pairs = []
     for a, b in combinations(members, 2):
         if a.article == b.article:

@@ -7,6 +7,9 @@ from functools import cached_property
 from typing import Literal
 
 DivergenceType = Literal["conflict", "variant", "missing"]
+# Who made a group: the matcher alone, the reader (a correction), or the matcher or the reader
+# with the reader's check (confirmed).
+Origin = Literal["matcher", "corrected", "confirmed"]
 DetailKind = Literal[
     "number", "date", "weekday", "time", "duration", "money", "percent", "name", "quote", "negation"
 ]
@@ -98,6 +101,7 @@ class Group:
     score: float
     pairs: tuple[Pair, ...]
     divergences: tuple[Divergence, ...] = ()
+    origin: Origin = "matcher"
 
     def articles(self) -> tuple[int, ...]:
         return tuple(sorted({m.article for m in self.members}))
@@ -109,6 +113,8 @@ class Alignment:
     groups: tuple[Group, ...]
     model: str
     threshold: float
+    # the reader's corrections that no longer apply (their sentences changed), described
+    stale: tuple[str, ...] = ()
 
     @cached_property
     def _group_index(self) -> dict[Member, tuple[Group, ...]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from html import escape
 
+from align.export import origin_note
 from align.listing import listed
 from align.model import Alignment, Divergence, Group, Member, Sentence, Span
 from align.palette import FAMILY_COLOUR, FAMILY_LABEL, KIND_FAMILY, TYPE_GLYPH, TYPE_MEANING
@@ -183,7 +184,7 @@ def _groups(alignment: Alignment) -> str:
         ) or "<li>no divergent details</li>"
         blocks.append(
             f'<div class="group" id="g{g.id}" data-g="{g.id}"><h3>Group {g.id + 1} '
-            f"(score {g.score:.2f})</h3><ol>{members}</ol><p class=\"pairs\">pair scores: {pairs}</p>"
+            f"(score {g.score:.2f}{origin_note(g)})</h3><ol>{members}</ol><p class=\"pairs\">pair scores: {pairs}</p>"
             f'<ul class="divs">{divergences}</ul></div>'
         )
     return f'<section id="groups"><h2>Groups</h2>{"".join(blocks)}</section>'

