@@ -12,12 +12,17 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Input
 
 from align import Prepared, prepare, regroup
+from align import review as rv
+from align.candidates import candidates, suggestions
 from align.embed import Embedder
 from align.pair_model import PairModel
 from align.export import render, write_atomic
 from align.model import Alignment, Article, DiffnewsError, Group, Member
+from tui.cursor_keys import CURSOR_BINDINGS, CursorKeys
 from tui.messages import AlignmentFailed, AlignmentProgress, AlignmentReady
 from tui.render import Filter, View
+from tui.review_keys import REVIEW_BINDINGS, ReviewKeys
+from tui.widgets.candidates import CandidatesView
 from tui.widgets.column import ArticleColumn
 from tui.widgets.export_dialog import ExportDialog
 from tui.widgets.group_view import GroupView
@@ -30,13 +35,15 @@ MIN_STACKED_HEIGHT = 8
 THRESHOLD_STEP = 0.02
 
 
-class DiffApp(App[None]):
+class DiffApp(CursorKeys, ReviewKeys, App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute, so subclasses elsewhere find it
     TITLE = "diffnews"
     ENABLE_COMMAND_PALETTE = False
+    AUTO_FOCUS = ".column-body"  # the first article, so that keys go to the app, not a text box
     BINDINGS = [
         Binding("j,down", "move_group(1)", "Group", key_display="j/k"),
         Binding("k,up", "move_group(-1)", "Previous group", show=False),
+        *CURSOR_BINDINGS,
         Binding("n", "move_divergence(1)", "Diff", key_display="n/N"),
         Binding("N", "move_divergence(-1)", "Previous divergence", show=False),
         Binding("u", "next_unique", "Unique"),
@@ -47,20 +54,29 @@ class DiffApp(App[None]):
         Binding("f", "cycle_filter", "Filter"),
         Binding("plus", "threshold(1)", "Threshold", key_display="+/-"),
         Binding("minus", "threshold(-1)", "Lower threshold", show=False),
+        *REVIEW_BINDINGS,
         Binding("e", "export", "Export"),
         Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("escape", "close_search", "Close search", show=False),
+        Binding("escape", "close_search", "Close search, clear marks", show=False),
         Binding("q", "quit", "Quit"),
     ]
 
     def __init__(self, articles: tuple[Article, ...], embedder: Embedder, threshold: float,
-                 pair_model: PairModel | None = None) -> None:
+                 pair_model: PairModel | None = None, sidecar: rv.Sidecar | None = None,
+                 review: rv.Review | None = None) -> None:
         super().__init__()
         self.articles, self.embedder, self.threshold = articles, embedder, threshold
         self.pair_model = pair_model
         self.prepared: Prepared | None = None
         self.view = View()
         self.status_note = "aligning: reading articles"
+        self.sidecar, self.review = sidecar, review or rv.Review()
+        self.undone: list[rv.Review] = []
+        self.redone: list[rv.Review] = []
+        self.merging: Group | None = None  # the group marked to be merged into another
+        self.edit_note = ""
+        self.stale_told = self.unsaved_told = False
+        self.suggestion_list: tuple[tuple[Member, Member, float], ...] = ()
 
     # -- layout --------------------------------------------------------------------------------
 
@@ -69,8 +85,11 @@ class DiffApp(App[None]):
         with Horizontal(id="columns"):
             for n, article in enumerate(self.articles):
                 yield ArticleColumn(n, article)
-        with VerticalScroll(id="details-box"):
-            yield GroupView(id="details")
+        with Horizontal(id="details-box"):
+            with VerticalScroll(id="details-scroll", can_focus=False):
+                yield GroupView(id="details")
+            with VerticalScroll(id="candidates-scroll", can_focus=False):
+                yield CandidatesView(id="candidates")
         yield Input(placeholder="search all articles; enter: next hit, escape: close", id="search")
         yield Legend(id="legend")
         yield Footer()
@@ -107,17 +126,28 @@ class DiffApp(App[None]):
 
     # -- the alignment worker -------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="align")
     def align_in_background(self) -> None:
+        """Align (or regroup at a new threshold) in a thread, with the reader's corrections."""
+        resolved = self._resolve(self.review)
+        self.review = resolved.review
+        self._align(resolved)
+
+    def _resolve(self, review: rv.Review) -> rv.Resolved:
+        if self.sidecar:
+            return self.sidecar.resolve(review, self.articles)
+        return rv.resolve(review, self.articles, {}, [])
+
+    @work(thread=True, exclusive=True, group="align")
+    def _align(self, resolved: rv.Resolved) -> None:
         try:
             prepared = self.prepared or prepare(self.articles, self.embedder, self._report, model=self.pair_model)
-            alignment = regroup(prepared, self.threshold)
+            alignment = regroup(prepared, self.threshold, resolved)
         except DiffnewsError as error:
             self.post_message(AlignmentFailed(str(error)))
         except Exception as error:  # shown in the app, never as a traceback over the screen
             self.post_message(AlignmentFailed(f"alignment failed: {type(error).__name__}: {error}"))
         else:
-            self.post_message(AlignmentReady(prepared, alignment))
+            self.post_message(AlignmentReady(prepared, alignment, resolved))
 
     def _report(self, stage: str, done: int, total: int) -> None:
         self.post_message(AlignmentProgress(stage, done, total))
@@ -135,15 +165,23 @@ class DiffApp(App[None]):
     @on(AlignmentReady)
     def _alignment_ready(self, message: AlignmentReady) -> None:
         self.prepared = message.prepared
-        alignment = message.alignment
-        previous = self.view.selected.members[0] if self.view.selected else None
-        self.view = replace(self.view, alignment=alignment, selected=None, divergence=None)
+        alignment, resolved = message.alignment, message.resolved
+        if resolved.review != self.review:  # corrected while the worker ran
+            resolved = self._resolve(self.review)
+            alignment = regroup(self.prepared, self.threshold, resolved)
+        previous = self.view.focus or (self.view.selected.members[0] if self.view.selected else None)
+        self._show_alignment(alignment, resolved)
         self.status_note = ""
         if self.embedder.warning:
             self.notify(self.embedder.warning, severity="warning")
+        if alignment.stale and not self.stale_told:
+            self.stale_told = True
+            where = f" in {self.sidecar.path}" if self.sidecar else ""
+            self.notify(f"{len(alignment.stale)} correction(s){where} no longer apply and are kept aside: "
+                        f"{alignment.stale[0]}", severity="warning", timeout=10)
         kept = alignment.group_of(previous) if previous else None
         if kept or self._visitable():
-            self._select(kept or self._visitable()[0])
+            self._select(kept or self._visitable()[0], focus=previous if kept else None)
         else:
             self._redraw()
 
@@ -161,7 +199,11 @@ class DiffApp(App[None]):
 
     def _select(self, group: Group | None, divergence_index: int | None = None, focus: Member | None = None) -> None:
         """Select a group (and one of its divergences, or the member a search found: `focus`)."""
+        self.edit_note = ""
         divergence = group.divergences[divergence_index] if group and divergence_index is not None else None
+        if group and focus not in group.members:
+            here = [m for m in group.members if self.view.focus and m.article == self.view.focus.article]
+            focus = (here or list(group.members))[0]
         self.view = replace(self.view, selected=group, divergence=divergence, focus=focus)
         self._redraw()
         if group is None:
@@ -234,6 +276,7 @@ class DiffApp(App[None]):
         self._focus_sentence(unique[index])
 
     def _focus_sentence(self, member: Member) -> None:
+        self.edit_note = ""
         self.view = replace(self.view, selected=None, divergence=None, focus=member)
         self._redraw()
         self._scroll_to(member)
@@ -281,6 +324,10 @@ class DiffApp(App[None]):
         if search.display:
             search.display = False
             self.query_one(ArticleColumn).query_one(".column-body").focus()
+        elif self.view.marks or self.merging:
+            self.merging = None
+            self.view = replace(self.view, marks=frozenset())
+            self._redraw()
 
     @on(Input.Changed, "#search")
     def _query_changed(self, event: Input.Changed) -> None:
@@ -333,9 +380,11 @@ class DiffApp(App[None]):
     # -- drawing -------------------------------------------------------------------------------
 
     def _redraw(self) -> None:
+        alignment = self.view.alignment
         for column in self.query(ArticleColumn):
             column.show(self.view)
-        self.query_one(GroupView).show(self.view.alignment, self.view.selected, self._details_note())
+        self.query_one(GroupView).show(alignment, self.view.selected, self._details_note(), self.view.focus)
+        self.query_one(CandidatesView).show(alignment, self.view.focus, self._candidates())
         self._lay_out_columns()
         self._redraw_status()
 
@@ -351,6 +400,21 @@ class DiffApp(App[None]):
                 return f"{where} is in group{'s' if len(numbers) > 1 else ''} {named}, which the filter hides."
             return f"{where} is in no group."
         return "No group to show with this filter." if not self._visitable() else ""
+
+    def _candidates(self) -> tuple:
+        """The cursor sentence's best candidates outside its selected group: what digits link."""
+        focus, alignment = self.view.focus, self.view.alignment
+        if focus is None or alignment is None or self.prepared is None or alignment.sentence(focus).boilerplate:
+            return ()
+        together = frozenset(self.view.selected.members) if self.view.selected else frozenset()
+        return candidates(self.prepared.pair_scores, alignment, focus, together)
+
+    def _show_alignment(self, alignment: Alignment, resolved: rv.Resolved) -> None:
+        """Put a new alignment on screen (nothing selected yet), with its suggestions."""
+        found = suggestions(self.prepared.pair_scores, alignment, resolved.cut) if self.prepared else ()
+        self.suggestion_list = found
+        self.view = replace(self.view, alignment=alignment, selected=None, divergence=None,
+                            suggested=frozenset(m for a, b, _ in found for m in (a, b)))
 
     def _redraw_status(self) -> None:
         self.query_one(StatusBar).say(self.status_note or self._summary())
@@ -371,4 +435,4 @@ class DiffApp(App[None]):
             parts.append(f"{len(self.articles) - hidden} of {len(self.articles)} articles shown")
         parts += [f"threshold {self.threshold:.2f}", f"filter: {self.view.filter.value}",
                   f"{len(alignment.groups)} group{'s' * (len(alignment.groups) != 1)} in {len(self.articles)} articles"]
-        return "  ·  ".join(parts)
+        return "  ·  ".join(parts + self.review_summary())

@@ -8,6 +8,7 @@ from textual.message import Message
 
 from align import Prepared
 from align.model import Alignment
+from align.review import Resolved
 
 
 @dataclass
@@ -23,6 +24,7 @@ class AlignmentProgress(Message):
 class AlignmentReady(Message):
     prepared: Prepared
     alignment: Alignment
+    resolved: Resolved
 
 
 @dataclass

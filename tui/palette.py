@@ -19,10 +19,15 @@ ALIGNED = Style(bgcolor="grey15")
 UNIQUE = Style(italic=True)
 BOILERPLATE = Style(dim=True)
 SELECTED = Style(bold=True, bgcolor="#1f3a5f")
+CURSOR = Style(bold=True, underline=True, bgcolor="#2f5a8f")  # the selected sentence of the group
 SEARCH_HIT = Style(reverse=True)
 ALIGNED_MARK = "▏"  # before every aligned sentence
 SELECTED_MARK = "▶"  # before the members of the selected group
 UNIQUE_MARK = "◇"  # before a sentence in no group
+CONFIRMED_MARK = "✓"  # before a sentence of a group the reader confirmed
+CORRECTED_MARK = "±"  # before a sentence of a group the reader changed
+SUGGESTED_MARK = "?"  # before a sentence with a suggestion: a pair just under the threshold
+MARKED_MARK = "●"  # before a sentence the reader marked (space), for add, split or a new group
 
 
 def detail_style(kind: DetailKind, kind_type: DivergenceType) -> Style:

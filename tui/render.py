@@ -27,9 +27,11 @@ class View:
     alignment: Alignment | None = None
     selected: Group | None = None
     divergence: Divergence | None = None
-    focus: Member | None = None  # a unique sentence or a search hit
+    focus: Member | None = None  # the cursor: a sentence of the selected group, or one on its own
     filter: Filter = Filter.all
     query: str = ""
+    marks: frozenset[Member] = frozenset()  # sentences the reader marked
+    suggested: frozenset[Member] = frozenset()  # sentences of the pairs just under the threshold
 
     def shown(self, group: Group) -> bool:
         """Whether the filter lets this group be marked and visited."""
@@ -66,15 +68,21 @@ def _sentence_look(member: Member, sentence: Sentence, view: View, is_selected: 
         return "", palette.BOILERPLATE
     if view.alignment is None:
         return "", Style()
-    if is_selected:
-        return palette.SELECTED_MARK, palette.SELECTED
-    if member == view.focus:
-        return palette.SELECTED_MARK, palette.SELECTED
-    groups = view.alignment.groups_of(member)
-    if not groups:
-        return palette.UNIQUE_MARK, palette.UNIQUE if view.filter is not Filter.divergent else Style()
-    if any(view.shown(g) for g in groups):
-        return palette.ALIGNED_MARK, palette.ALIGNED
+    if is_selected or member == view.focus:
+        return palette.SELECTED_MARK, palette.CURSOR if member == view.focus else palette.SELECTED
+    every = view.alignment.groups_of(member)
+    groups = [g for g in every if view.shown(g)]
+    style = palette.ALIGNED if groups else palette.UNIQUE if not every and view.filter is not Filter.divergent else Style()
+    if member in view.marks:
+        return palette.MARKED_MARK, style
+    if member in view.suggested:
+        return palette.SUGGESTED_MARK, style
+    if groups:
+        origin = groups[0].origin
+        return {"confirmed": palette.CONFIRMED_MARK, "corrected": palette.CORRECTED_MARK}.get(
+            origin, palette.ALIGNED_MARK), style
+    if not every:
+        return palette.UNIQUE_MARK, style
     return "", Style()
 
 

@@ -17,7 +17,9 @@ def legend_text() -> Text:
     for kind_type, glyph in palette.TYPE_GLYPH.items():
         out.append(glyph, style=palette.TYPE_STYLE[kind_type])
         out.append(f" {palette.TYPE_MEANING[kind_type]}  ")
-    out.append(f"  {palette.ALIGNED_MARK} aligned  {palette.UNIQUE_MARK} unique  ")
+    out.append(f"  {palette.ALIGNED_MARK} aligned  {palette.CORRECTED_MARK} corrected  "
+               f"{palette.CONFIRMED_MARK} confirmed  {palette.SUGGESTED_MARK} suggestion  "
+               f"{palette.MARKED_MARK} marked  {palette.UNIQUE_MARK} unique  ")
     out.append("dim", style=palette.BOILERPLATE)
     out.append(" boilerplate")
     return out

@@ -1,0 +1,33 @@
+"""The cursor sentence's best candidates in the other articles: what a digit key links."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from align.candidates import SUGGESTION_MARGIN, Candidate
+from align.model import Alignment, Member
+from tui import palette
+from tui.render import visible
+
+class CandidatesView(Static):
+    def show(self, alignment: Alignment | None, focus: Member | None, found: tuple[Candidate, ...]) -> None:
+        if alignment is None or focus is None:
+            self.update(Text("Candidates of the selected sentence show here.", style="dim"))
+            return
+        out = Text(f"Candidates for {focus.article + 1}·{focus.sentence + 1}", style="bold", no_wrap=True,
+                   overflow="ellipsis")
+        out.append("  (a digit links one in)\n", style="dim")
+        if not found:
+            out.append("none: no other article has a sentence to offer", style="dim")
+        for n, candidate in enumerate(found[:9], 1):
+            m = candidate.member
+            out.append(f"{n} ", style="bold reverse")
+            suggested = alignment.threshold - SUGGESTION_MARGIN <= candidate.score < alignment.threshold
+            out.append(f"{m.article + 1}·{m.sentence + 1:<3} {candidate.score:.2f} "
+                       f"{palette.SUGGESTED_MARK if suggested else ' '} ")
+            elsewhere = sorted(g.id + 1 for g in alignment.groups_of(m))
+            if elsewhere:
+                out.append(f"[in {', '.join(map(str, elsewhere))}] ", style="dim")
+            out.append(" ".join(visible(alignment.sentence(m).text).split()) + "\n")
+        self.update(out)
