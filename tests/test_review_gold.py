@@ -1,0 +1,31 @@
+"""The review issue's yardstick: with the keyboard only, diffnews's groups on shared cluster 010
+become the shared gold's statements, and the export says so (bench/review.py counts the keys)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+review = pytest.importorskip("review")  # bench/review.py
+
+GOLD = ROOT.parent / "shared" / "eval" / "gold" / "clusters.jsonl"
+pytestmark = pytest.mark.skipif(not GOLD.is_file(), reason="../shared is not beside the checkout")
+
+
+async def test_keys_alone_turn_cluster_010_into_the_shared_gold(embedder, tmp_path) -> None:
+    found = await review.replay("010", embedder, tmp_path)
+    assert found["groups"] == found["targets"]
+    exported = found["export"]
+    assert {g["origin"] for g in exported["groups"]} == {"confirmed"}
+    links = {(a["article"], a["sentence"], b["article"], b["sentence"])
+             for g in exported["groups"] for a in g["members"] for b in g["members"]
+             if (a["article"], a["sentence"]) < (b["article"], b["sentence"]) and a["article"] != b["article"]}
+    gold = next(json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines()
+                if json.loads(line)["id"] == "cluster-010")
+    assert links == {tuple(link) for link in gold["links"]}
+    assert found["missed"] + found["wrong"] > 0 and found["presses"] > 0
