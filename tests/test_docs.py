@@ -16,13 +16,14 @@ import typer
 from tests.conftest import ROOT
 from tui.app import DiffApp
 from tui.cli import app, eval_app
+from tui.gold_command import gold_app
 from tui.train_command import train_app
 from tui.widgets.help_screen import KEYS
 
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 TEXT = "\n".join(page.read_text(encoding="utf-8") for page in PAGES)
 SHARED = ROOT.parent / "shared"
-COMMANDS = {"diffnews": app, "diffnews eval": eval_app, "diffnews train": train_app}
+COMMANDS = {"diffnews": app, "diffnews eval": eval_app, "diffnews train": train_app, "diffnews gold": gold_app}
 
 
 def _examples() -> list[tuple[str, str]]:
@@ -86,9 +87,13 @@ def test_every_key_is_documented_and_in_the_help() -> None:
     helped = " ".join(key for key, _ in KEYS)
     for binding in DiffApp.BINDINGS:
         for key in binding.key.split(","):
-            shown = {"slash": "/", "plus": "+", "minus": "-", "question_mark": "?", "down": "↓", "up": "↑"}.get(key, key)
+            shown = {"slash": "/", "plus": "+", "minus": "-", "question_mark": "?", "down": "↓", "up": "↑",
+                     "right_square_bracket": "]", "left_square_bracket": "["}.get(key, key)
             if key == "escape":
                 continue  # closes the search box, documented with `/`
+            if key.isdigit():  # documented as the range `1` … `9`
+                assert "`1` … `9`" in TEXT and "1 … 9" in helped, key
+                continue
             assert re.search(rf"`{re.escape(shown)}`", TEXT), key
             assert shown in helped, key
 

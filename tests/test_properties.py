@@ -61,7 +61,7 @@ def test_json_export_always_loads_and_follows_the_schema(embedder, tmp_path_fact
         for s in a["sentences"]:
             assert a["text"][s["start"] : s["end"]] == s["text"]
     for g in data["groups"]:
-        assert set(g) == {"id", "score", "members", "pairs", "divergences"}
+        assert set(g) == {"id", "score", "origin", "members", "pairs", "divergences"} and g["origin"] == "matcher"
         assert len({m["article"] for m in g["members"]}) >= 2
         for d in g["divergences"]:
             assert d["type"] in {"conflict", "variant", "missing"} and (d["a_span"] or d["b_span"])

@@ -229,3 +229,20 @@ async def test_a_correction_of_an_edited_sentence_is_reported_when_the_viewer_op
         assert "1 stale" in again._summary()
         assert not any(g.origin == "confirmed" for g in again.view.alignment.groups)
     assert len(saved(story)["statements"]) == 1  # kept, never silently dropped
+
+
+async def test_a_adds_the_marked_sentences_to_the_group_and_escape_clears_marks(story, embedder) -> None:
+    app = viewer(story, embedder)
+    async with app.run_test(size=(180, 50)) as pilot:
+        await ready(app, pilot)
+        group = app.view.selected
+        await pilot.press("u", "space", "u", "space")
+        assert len(app.view.marks) == 2
+        await pilot.press("escape")
+        assert app.view.marks == frozenset()
+        await pilot.press("u", "space")
+        lone = app.view.focus
+        app.put_cursor(group.members[0])
+        await pilot.press("a")
+        assert members(app) == set(group.members) | {lone} and app.view.selected.origin == "corrected"
+        assert app.view.marks == frozenset()

@@ -39,3 +39,12 @@ def test_seeds_at_120x40_on_a_divergence(snap_compare, embedder: Embedder) -> No
 def test_two_seeds_at_80x24(snap_compare, embedder: Embedder) -> None:
     app = DiffApp(load_articles(SEEDS[1:3]), embedder, DEFAULT_THRESHOLD)
     assert snap_compare(app, terminal_size=(80, 24), run_before=aligned, press=["j"])
+
+
+def test_candidates_panel_after_linking_one(snap_compare, embedder: Embedder, tmp_path) -> None:
+    """The review: the cursor in the second article, its candidates beside the group, one linked in."""
+    from align import review as rv
+
+    sidecar = rv.Sidecar(tmp_path / "seeds.review.json")
+    app = DiffApp(load_articles(SEEDS), embedder, DEFAULT_THRESHOLD, None, sidecar, sidecar.read())
+    assert snap_compare(app, terminal_size=(140, 40), run_before=aligned, press=["j", "l", "1"])

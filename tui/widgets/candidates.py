@@ -1,4 +1,5 @@
-"""The cursor sentence's best candidates in the other articles: what a digit key links."""
+"""The cursor sentence's best candidates in the other articles: what a digit key links. Each is
+marked as in the columns: `?` a suggestion, `▏` in a group already, `◇` in none."""
 
 from __future__ import annotations
 
@@ -24,10 +25,8 @@ class CandidatesView(Static):
             m = candidate.member
             out.append(f"{n} ", style="bold reverse")
             suggested = alignment.threshold - SUGGESTION_MARGIN <= candidate.score < alignment.threshold
+            grouped = palette.ALIGNED_MARK if alignment.groups_of(m) else palette.UNIQUE_MARK
             out.append(f"{m.article + 1}·{m.sentence + 1:<3} {candidate.score:.2f} "
-                       f"{palette.SUGGESTED_MARK if suggested else ' '} ")
-            elsewhere = sorted(g.id + 1 for g in alignment.groups_of(m))
-            if elsewhere:
-                out.append(f"[in {', '.join(map(str, elsewhere))}] ", style="dim")
+                       f"{palette.SUGGESTED_MARK if suggested else ' '}{grouped} ")
             out.append(" ".join(visible(alignment.sentence(m).text).split()) + "\n")
         self.update(out)
