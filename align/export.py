@@ -78,8 +78,9 @@ def to_dict(alignment: Alignment) -> dict[str, Any]:
     }
 
 
-def to_json(alignment: Alignment) -> str:
-    text = json.dumps(to_dict(alignment), ensure_ascii=False, indent=2) + "\n"
+def to_json(alignment: Alignment, extra: dict[str, Any] | None = None) -> str:
+    """The `diffnews/1` JSON text, with `extra` keys added (corpus mode's "story")."""
+    text = json.dumps(to_dict(alignment) | (extra or {}), ensure_ascii=False, indent=2) + "\n"
     # json escapes C0 controls itself; C1 controls (a terminal may read U+009B as an escape) too
     return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 

@@ -206,5 +206,8 @@ def _quantise(float_folder: Path, staging: Path) -> dict[str, Any]:
 
 
 def _cores() -> int:
-    """The cores this process may run on."""
+    """The threads to encode with: `$DIFFNEWS_THREADS` (a corpus worker's share), else the cores
+    this process may run on."""
+    if os.environ.get("DIFFNEWS_THREADS", "").isdigit():
+        return max(1, int(os.environ["DIFFNEWS_THREADS"]))
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -15,6 +15,7 @@ import typer
 
 from tests.conftest import ROOT
 from tui.app import DiffApp
+from tui.batch_command import batch_app
 from tui.cli import app, eval_app
 from tui.gold_command import gold_app
 from tui.train_command import train_app
@@ -23,7 +24,8 @@ from tui.widgets.help_screen import KEYS
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 TEXT = "\n".join(page.read_text(encoding="utf-8") for page in PAGES)
 SHARED = ROOT.parent / "shared"
-COMMANDS = {"diffnews": app, "diffnews eval": eval_app, "diffnews train": train_app, "diffnews gold": gold_app}
+COMMANDS = {"diffnews": app, "diffnews eval": eval_app, "diffnews train": train_app, "diffnews gold": gold_app,
+            "diffnews batch": batch_app}
 
 
 def _examples() -> list[tuple[str, str]]:

@@ -373,12 +373,17 @@ def _stop() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: user errors become one line on stderr and a non-zero exit."""
+    from tui.batch_command import batch_app
     from tui.gold_command import gold_app
     from tui.train_command import train_app
 
     args = list(sys.argv[1:] if argv is None else argv)
-    subcommands = {"eval": eval_app, "train": train_app, "gold": gold_app}
+    subcommands = {"eval": eval_app, "train": train_app, "gold": gold_app, "batch": batch_app}
     name = args[0] if args and args[0] in subcommands else None
+    if name == "batch":
+        from tui.batch_command import with_ray_address
+
+        args = with_ray_address(args)
     command = typer.main.get_command(subcommands[name] if name else app)
     signal.signal(signal.SIGINT, _on_interrupt)
     sys.unraisablehook = _on_unraisable
