@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from align.embed import Embedder
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted(str(p) for p in (ROOT / "seeds").glob("*.txt"))
+CLUSTER_010 = ROOT.parent / "shared" / "eval" / "news_clusters" / "010"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -36,6 +38,14 @@ def seeds() -> list[str]:
 @pytest.fixture(scope="session")
 def seed_alignment(embedder: Embedder) -> Alignment:
     return align(load_articles(SEEDS), DEFAULT_THRESHOLD, embedder)
+
+
+@pytest.fixture
+def story(tmp_path: Path) -> list[str]:
+    """Shared cluster 010's three articles, copied where a review file may be written beside them."""
+    for path in sorted(CLUSTER_010.glob("*.txt")):
+        shutil.copy(path, tmp_path / path.name)
+    return [str(tmp_path / name) for name in ("a.txt", "b.txt", "c.txt")]
 
 
 def write(tmp_path: Path, name: str, text: str) -> str:

@@ -163,6 +163,11 @@ def test_a_manifest_names_outlets_titles_and_dates(tmp_path, corpus) -> None:
     jsonl.write_text("".join(json.dumps({"story": "x", "outlet": o, "source": str(CLUSTERS / "003" / f"{n}.txt")}) + "\n"
                              for o, n in (("nyt", "a"), ("fox", "b"))), encoding="utf-8")
     assert diffnews("batch", str(jsonl), "-o", str(tmp_path / "out2")).returncode == 0
+    offline = tmp_path / "offline.jsonl"  # an article at a URL that does not answer
+    offline.write_text("".join(json.dumps({"story": "y", "outlet": o, "source": src}) + "\n" for o, src in (
+        ("nyt", str(CLUSTERS / "003" / "a.txt")), ("fox", "http://127.0.0.1:9/story.html"))), encoding="utf-8")
+    failed = diffnews("batch", str(offline), "-o", str(tmp_path / "out4"))
+    assert failed.returncode == 1 and "story y failed: http://127.0.0.1:9/story.html" in failed.stderr
     bad = tmp_path / "bad.csv"
     bad.write_text("story,outlet\nx,nyt\n", encoding="utf-8")
     refused = diffnews("batch", str(bad), "-o", str(tmp_path / "out3"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from dataclasses import replace
@@ -17,18 +16,9 @@ from align.candidates import SUGGESTION_MARGIN, candidates, suggestions
 from align.embed import Embedder
 from align.evaluate import GoldCase, read_gold
 from align.model import DiffnewsError, Member
-from tests.conftest import ROOT
+from tests.conftest import CLUSTER_010, ROOT
 
-CLUSTER = ROOT.parent / "shared" / "eval" / "news_clusters" / "010"
-pytestmark = pytest.mark.skipif(not CLUSTER.is_dir(), reason="../shared is not beside the checkout")
-
-
-@pytest.fixture
-def story(tmp_path: Path) -> list[str]:
-    """Cluster 010's three articles, copied where a sidecar may be written beside them."""
-    for path in sorted(CLUSTER.glob("*.txt")):
-        shutil.copy(path, tmp_path / path.name)
-    return [str(tmp_path / name) for name in ("a.txt", "b.txt", "c.txt")]
+pytestmark = pytest.mark.skipif(not CLUSTER_010.is_dir(), reason="../shared is not beside the checkout")
 
 
 class Session:

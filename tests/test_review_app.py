@@ -4,7 +4,6 @@ change writes, and what a later run makes of it."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,17 +17,9 @@ from align.model import Member
 from tui import palette
 from tui.app import DiffApp
 from tui.widgets.candidates import CandidatesView
-from tests.conftest import ROOT
+from tests.conftest import CLUSTER_010, ROOT
 
-CLUSTER = ROOT.parent / "shared" / "eval" / "news_clusters" / "010"
-pytestmark = pytest.mark.skipif(not CLUSTER.is_dir(), reason="../shared is not beside the checkout")
-
-
-@pytest.fixture
-def story(tmp_path: Path) -> list[str]:
-    for path in sorted(CLUSTER.glob("*.txt")):
-        shutil.copy(path, tmp_path / path.name)
-    return [str(tmp_path / name) for name in ("a.txt", "b.txt", "c.txt")]
+pytestmark = pytest.mark.skipif(not CLUSTER_010.is_dir(), reason="../shared is not beside the checkout")
 
 
 def viewer(story: list[str], embedder: Embedder) -> DiffApp:

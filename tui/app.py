@@ -198,7 +198,8 @@ class DiffApp(CursorKeys, ReviewKeys, App[None]):
         return [g for g in alignment.groups if self.view.shown(g)] if alignment else []
 
     def _select(self, group: Group | None, divergence_index: int | None = None, focus: Member | None = None) -> None:
-        """Select a group (and one of its divergences, or the member a search found: `focus`)."""
+        """Select a group (and one of its divergences) with the cursor on `focus`, by default on its
+        member in the cursor's article, or its first."""
         self.edit_note = ""
         divergence = group.divergences[divergence_index] if group and divergence_index is not None else None
         if group and focus not in group.members:
