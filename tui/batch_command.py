@@ -55,9 +55,9 @@ def batch(
     no_review: Annotated[bool, typer.Option(
         "--no-review", help="Ignore the stories' review files (by default applied where a story has one).")] = False,
 ) -> None:
-    """Align every story of a corpus: one diffnews/1 JSON per story in OUTPUT/stories/, and the corpus as
+    """Align every story of a corpus: one diffnews/1 JSON per story in DIR/stories/, and the corpus as
     Parquet tables (stories, articles, sentences, groups, members, divergences, unaligned, outlets,
-    outlet_pairs) in OUTPUT, with a per-outlet summary printed.
+    outlet_pairs) in DIR, the --output folder, with a per-outlet summary printed.
 
     A rerun skips the stories already done with the same settings (delete a story's JSON to align it
     again); a story that fails is recorded with its error and the batch goes on; Ctrl-C keeps every
