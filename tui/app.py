@@ -32,6 +32,7 @@ from tui.widgets.status import StatusBar
 
 MIN_COLUMN_WIDTH = 30  # narrower than this, a column of prose is no longer readable
 MIN_STACKED_HEIGHT = 8
+SMALL_WIDTH = 100
 THRESHOLD_STEP = 0.02
 
 
@@ -101,6 +102,8 @@ class DiffApp(CursorKeys, ReviewKeys, App[None]):
     def on_resize(self) -> None:
         self._lay_out_columns()
         self._redraw_status()
+        # On a small screen the legend keeps one line (the rest is in ? help), for the details.
+        self.query_one(Legend).set_class(self.size.width < SMALL_WIDTH, "-one-line")
 
     def _lay_out_columns(self) -> None:
         """Side by side while columns stay readable; else stacked, or only the articles that matter."""
