@@ -89,9 +89,10 @@ class RayWorker:
 
 
 def run_ray(jobs: list[Job], settings: Settings, address: str, workers: int | None) -> Iterator[Outcome]:
-    """Stories aligned by Ray actors, one per CPU of the cluster (or `workers`); "local" starts a
-    Ray instance on this machine. Articles and the output folder must be where every node sees
-    them (a shared file system)."""
+    """Stories aligned by Ray actors, one per CPU of the cluster (or `workers`), as many of them as
+    the cluster has GPUs with a GPU each (ONNX Runtime encodes on it where onnxruntime-gpu is
+    installed); "local" starts a Ray instance on this machine. Articles and the output folder
+    must be where every node sees them (a shared file system)."""
     try:
         import ray
         from ray.util import ActorPool
@@ -103,9 +104,11 @@ def run_ray(jobs: list[Job], settings: Settings, address: str, workers: int | No
                  include_dashboard=False, log_to_driver=False, configure_logging=False)
     try:
         resources: dict[str, float] = ray.cluster_resources()  # type: ignore[no-untyped-call]
-        count = workers or max(1, int(resources.get("CPU", 1)))
-        actor = ray.remote(num_cpus=1)(RayWorker)
-        pool = ActorPool([actor.remote(settings, 1) for _ in range(max(1, min(count, len(jobs))))])
+        count = max(1, min(workers or int(resources.get("CPU", 1)), len(jobs)))
+        gpus = min(int(resources.get("GPU", 0)), count)  # those actors encode on their GPU
+        on_gpu, on_cpu = ray.remote(num_cpus=1, num_gpus=1)(RayWorker), ray.remote(num_cpus=1)(RayWorker)
+        pool = ActorPool([on_gpu.remote(settings, 1) for _ in range(gpus)]
+                         + [on_cpu.remote(settings, 1) for _ in range(count - gpus)])
         yield from pool.map_unordered(lambda a, job: a.align.remote(job), jobs)
     finally:
         if local:

@@ -73,8 +73,7 @@ class OnnxEncoder:
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = _cores()
         options.log_severity_level = 3  # errors only: stderr belongs to the CLI
-        self.session = onnxruntime.InferenceSession(str(folder / "model.onnx"), options,
-                                                    providers=["CPUExecutionProvider"])
+        self.session = onnxruntime.InferenceSession(str(folder / "model.onnx"), options, providers=_providers())
 
     def encode(self, texts: list[str], done: Callable[[int], None] | None = None) -> np.ndarray:
         tokens = self.tokenizer.encode_batch(texts)
@@ -203,6 +202,16 @@ def _quantise(float_folder: Path, staging: Path) -> dict[str, Any]:
     shutil.copy(float_folder / "tokenizer.json", staging / "tokenizer.json")
     manifest = json.loads((float_folder / "manifest.json").read_text(encoding="utf-8"))
     return {"onnx": True, "inputs": manifest["inputs"]}
+
+
+def _providers() -> list[str]:
+    """The CPU, after CUDA where onnxruntime-gpu offers it (a corpus worker on a GPU node) and
+    `$DIFFNEWS_DEVICE` is not "cpu"."""
+    import onnxruntime
+
+    gpu = "CUDAExecutionProvider" in onnxruntime.get_available_providers()
+    return (["CUDAExecutionProvider"] if gpu and os.environ.get("DIFFNEWS_DEVICE") != "cpu" else []) + [
+        "CPUExecutionProvider"]
 
 
 def _cores() -> int:

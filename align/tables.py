@@ -2,7 +2,8 @@
 pandas, polars and DuckDB read as they are, and the per-outlet summary.
 
 Tables (one row per ...): stories, articles, sentences, groups, members (of groups), divergences,
-unaligned (sentences), outlets, outlet_pairs. Their columns: docs/corpus.md.
+unaligned (sentences), outlets, outlet_pairs, outlet_divergences (by kind and type). Their
+columns: docs/corpus.md.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from align.corpus import Outcome, Story, story_file
 from align.model import DiffnewsError
 
 TABLES = ("stories", "articles", "sentences", "groups", "members", "divergences", "unaligned", "outlets",
-          "outlet_pairs")
+          "outlet_pairs", "outlet_divergences")
 TYPES = ("conflict", "variant", "missing")
 
 Rows = list[dict[str, Any]]
@@ -44,6 +45,7 @@ def gather(folder: Path, stories: Sequence[Story], outcomes: dict[str, Outcome])
                            unaligned=len(data["unaligned"]))
         rows["stories"].append(summary)
     rows["outlets"], rows["outlet_pairs"] = _outlets(rows)
+    rows["outlet_divergences"] = _by_kind(rows)
     return rows
 
 
@@ -128,6 +130,15 @@ def _outlets(rows: dict[str, Rows]) -> tuple[Rows, Rows]:
     return outlets, pairs
 
 
+def _by_kind(rows: dict[str, Rows]) -> Rows:
+    """Per outlet, kind and type: the divergences the outlet is a side of."""
+    found: Counter[tuple[str, str, str]] = Counter()
+    for d in rows["divergences"]:
+        for outlet in {d["outlet_a"], d["outlet_b"]}:
+            found[(outlet, d["kind"], d["type"])] += 1
+    return [{"outlet": o, "kind": k, "type": t, "divergences": n} for (o, k, t), n in sorted(found.items())]
+
+
 def write(folder: Path, rows: dict[str, Rows]) -> list[Path]:
     """Each table as `<folder>/<name>.parquet`, written atomically; the paths."""
     import pyarrow as pa
@@ -172,6 +183,7 @@ def _schema(name: str) -> Any:
         "outlets": [("outlet", s), ("stories", i), ("sentences", i), ("statements", i), ("unique", i)]
         + [(t, i) for t in TYPES],
         "outlet_pairs": [("outlet", s), ("other", s), ("stories", i), ("shared", i)] + [(t, i) for t in TYPES],
+        "outlet_divergences": [("outlet", s), ("kind", s), ("type", s), ("divergences", i)],
     }
     return pa.schema(columns[name])
 
@@ -183,6 +195,14 @@ def summary(rows: dict[str, Rows]) -> list[str]:
     for o in rows["outlets"]:
         lines.append(f"{o['outlet'][:16]:16} {o['stories']:>7} {o['sentences']:>9} {o['statements']:>7} "
                      f"{o['unique']:>7} {o['conflict']:>9} {o['variant']:>8} {o['missing']:>8}")
+    kinds = sorted({d["kind"] for d in rows["outlet_divergences"]})
+    if kinds:
+        count = Counter({(d["outlet"], d["kind"]): 0 for d in rows["outlet_divergences"]})
+        for d in rows["outlet_divergences"]:
+            count[(d["outlet"], d["kind"])] += d["divergences"]
+        lines += ["", f"{'divergences by kind':19} " + " ".join(f"{k:>8}" for k in kinds)]
+        for o in rows["outlets"]:
+            lines.append(f"{o['outlet'][:19]:19} " + " ".join(f"{count[(o['outlet'], k)]:>8}" for k in kinds))
     if rows["outlet_pairs"]:
         lines += ["", f"{'outlets':33} {'stories':>7} {'shared':>7} {'conflicts':>9} {'variants':>8}"]
         for p in rows["outlet_pairs"]:

@@ -65,6 +65,9 @@ def test_every_count_is_what_diffnews_says_story_by_story(corpus) -> None:
     for outlet, row in per_outlet.items():
         assert row["unique"] == sum(1 for u in found["unaligned"] if u["outlet"] == outlet)
         assert row["statements"] == sum(1 for g in found["groups"] if outlet in g["outlets"])
+        by_kind = [d for d in found["outlet_divergences"] if d["outlet"] == outlet]
+        for kind_type in ("conflict", "variant", "missing"):
+            assert row[kind_type] == sum(d["divergences"] for d in by_kind if d["type"] == kind_type)
     for pair in found["outlet_pairs"]:
         assert pair["shared"] == sum(1 for g in found["groups"] if {pair["outlet"], pair["other"]} <= set(g["outlets"]))
 
