@@ -9,6 +9,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from align.model import Alignment, DiffnewsError, Divergence, Group, Member, Pair, Span
@@ -134,16 +135,26 @@ def origin_note(g: Group) -> str:
 
 def write_atomic(path: Path, text: str) -> None:
     """Write `text` to `path` so that a failure leaves the old file or none, never half a file."""
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as error:
-        raise DiffnewsError(f"{path}: cannot write ({error.strerror or error})") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+    def write(temporary: Path) -> None:
+        with temporary.open("w", encoding="utf-8", newline="") as stream:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
+
+    replace_atomic(path, write)
+
+
+def replace_atomic(path: Path, write: Callable[[Path], None]) -> None:
+    """Make `path` with `write(temporary)`, a file beside it, renamed into place once written: a
+    failure leaves the old file or none, never half a file."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        os.close(handle)
+    except OSError as error:
+        raise DiffnewsError(f"{path}: cannot write ({error.strerror or error})") from None
+    try:
+        write(Path(temporary))
         os.chmod(temporary, _mode_for(path))
         os.replace(temporary, path)
     except BaseException as error:

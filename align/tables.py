@@ -9,16 +9,15 @@ columns: docs/corpus.md.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from functools import partial
 from itertools import combinations
 from pathlib import Path
 from typing import Any
 
 from align.corpus import Outcome, Story, story_file
-from align.model import DiffnewsError
+from align.export import replace_atomic
 
 TABLES = ("stories", "articles", "sentences", "groups", "members", "divergences", "unaligned", "outlets",
           "outlet_pairs", "outlet_divergences")
@@ -148,14 +147,7 @@ def write(folder: Path, rows: dict[str, Rows]) -> list[Path]:
     for name in TABLES:
         table = pa.Table.from_pylist(rows[name], schema=_schema(name))
         path = folder / f"{name}.parquet"
-        handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-        os.close(handle)
-        try:
-            pq.write_table(table, temporary)
-            os.replace(temporary, path)
-        except OSError as error:
-            Path(temporary).unlink(missing_ok=True)
-            raise DiffnewsError(f"{path}: cannot write ({error.strerror or error})") from None
+        replace_atomic(path, partial(pq.write_table, table))
         written.append(path)
     return written
 
