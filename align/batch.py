@@ -11,22 +11,17 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from align.corpus import Outcome, Settings, Story, align_story
 from align.model import DiffnewsError
+from align.onnx_model import cores
 
 Job = tuple[Story, str]  # a story and the path of its JSON
 
 _worker: dict[str, Any] = {}  # this worker process's settings, embedder and pair model
-
-
-def cores() -> int:
-    """The cores this process may run on."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def start_worker(settings: Settings, threads: int) -> None:
@@ -48,7 +43,6 @@ def align_job(job: Job) -> Outcome:
     from align.export import write_atomic
 
     story, path = job
-    started = time.perf_counter()
     try:
         text = align_story(story, _worker["settings"], _worker["embedder"], _worker["scorer"])
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -57,7 +51,7 @@ def align_job(job: Job) -> Outcome:
         return Outcome(story.id, "failed", _one_line(str(error)))
     except Exception as error:  # noqa: BLE001 - one bad story must not stop the batch
         return Outcome(story.id, "failed", _one_line(f"{type(error).__name__}: {error}"))
-    return Outcome(story.id, "aligned", seconds=round(time.perf_counter() - started, 4))
+    return Outcome(story.id, "aligned")
 
 
 def run_local(jobs: list[Job], settings: Settings, workers: int) -> Iterator[Outcome]:

@@ -27,13 +27,6 @@ class Candidate:
     score: float
 
 
-def score_of(pair_scores: tuple[PairScores, ...], a: Member, b: Member) -> float:
-    """The pair score of two sentences of different articles."""
-    a, b = (a, b) if a.article < b.article else (b, a)
-    scores = next(s for s in pair_scores if (s.x, s.y) == (a.article, b.article))
-    return float(scores.score[a.sentence, b.sentence])
-
-
 def _row(pair_scores: tuple[PairScores, ...], member: Member, other: int) -> np.ndarray:
     """The scores of `member` against every sentence of article `other`."""
     for s in pair_scores:

@@ -63,7 +63,6 @@ class Outcome:
     story: str
     status: str  # "aligned", "skipped" or "failed"
     error: str = ""
-    seconds: float = 0.0
 
 
 def read_corpus(path: Path) -> list[Story]:

@@ -71,7 +71,7 @@ class OnnxEncoder:
         self.tokenizer.no_padding()  # padded here, batch by batch
         self.inputs: list[str] = manifest["inputs"]
         options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = _cores()
+        options.intra_op_num_threads = _threads()
         options.log_severity_level = 3  # errors only: stderr belongs to the CLI
         self.session = onnxruntime.InferenceSession(str(folder / "model.onnx"), options, providers=_providers())
 
@@ -214,9 +214,13 @@ def _providers() -> list[str]:
         "CPUExecutionProvider"]
 
 
-def _cores() -> int:
-    """The threads to encode with: `$DIFFNEWS_THREADS` (a corpus worker's share), else the cores
-    this process may run on."""
+def _threads() -> int:
+    """The threads to encode with: `$DIFFNEWS_THREADS` (a corpus worker's share), else every core."""
     if os.environ.get("DIFFNEWS_THREADS", "").isdigit():
         return max(1, int(os.environ["DIFFNEWS_THREADS"]))
+    return cores()
+
+
+def cores() -> int:
+    """The cores this process may run on."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
