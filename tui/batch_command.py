@@ -11,8 +11,9 @@ import typer
 from align import DEFAULT_MODEL, DiffnewsError
 from align.read import DEFAULT_MAX_CHARS
 from align.safe import visible
+from tui.commands import HELP, command_app
 
-batch_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
+batch_app = command_app()
 
 
 def with_ray_address(args: list[str]) -> list[str]:
@@ -25,7 +26,7 @@ def with_ray_address(args: list[str]) -> list[str]:
     return found
 
 
-@batch_app.command(context_settings={"help_option_names": ["-h", "--help"]})
+@batch_app.command(context_settings=HELP)
 def batch(
     corpus: Annotated[Path, typer.Argument(
         metavar="INPUT", help="A folder with one subfolder of articles per story, or a manifest (.csv with a "

@@ -10,12 +10,13 @@ import typer
 from align import DEFAULT_MODEL, DiffnewsError
 from align.embed import Embedder, default_cache_path
 from align.export import write_atomic
+from tui.commands import HELP, command_app
 from tui.progress import progress_bar
 
-train_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
+train_app = command_app()
 
 
-@train_app.command(context_settings={"help_option_names": ["-h", "--help"]})
+@train_app.command(context_settings=HELP)
 def train(
     golds: Annotated[list[Path], typer.Argument(
         metavar="GOLD.jsonl...", help="Gold files of sentence links, as diffnews eval reads them.",
