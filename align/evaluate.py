@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import get_args
@@ -145,15 +146,21 @@ def _one_paragraph(article: Article) -> Article:
     return replace(article, sentences=tuple(replace(s, paragraph=0) for s in article.sentences))
 
 
+def links_of(members: Iterable[Member]) -> set[Link]:
+    """Every pair of the sentences, from different articles, as a gold file writes a link."""
+    members = list(members)
+    return {_ordered(x.article, x.sentence, y.article, y.sentence) for x in members for y in members
+            if x.article != y.article}
+
+
 def predicted_links(alignment: Alignment) -> frozenset[Link]:
     """Every pair of sentences from different articles that share a group."""
-    links = set()
-    for group in alignment.groups:
-        for x in group.members:
-            for y in group.members:
-                if x.article != y.article:
-                    links.add(_ordered(x.article, x.sentence, y.article, y.sentence))
-    return frozenset(links)
+    return frozenset(link for group in alignment.groups for link in links_of(group.members))
+
+
+def case_json(case: GoldCase) -> dict[str, object]:
+    """A link case as one line of a gold file holds it."""
+    return {"id": case.id, "articles": [list(a) for a in case.articles], "links": [list(k) for k in sorted(case.links)]}
 
 
 def score(gold: frozenset[Link], predicted: frozenset[Link]) -> Score:

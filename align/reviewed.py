@@ -13,10 +13,10 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from align.embed import Embedder, Progress
 from align.model import Alignment, DiffnewsError
+from align.evaluate import GoldCase, predicted_links
 from align.review import SCHEMA, Sidecar, digest
 
 
@@ -60,16 +60,11 @@ def load(path: Path, embedder: Embedder, progress: Progress | None = None) -> Re
     return ReviewedSet(alignment, Counter(g.origin for g in alignment.groups), tuple(warnings))
 
 
-def gold_case(reviewed: ReviewedSet, case_id: str) -> dict[str, Any]:
-    """The reviewed alignment as one line of a gold file: {id, articles, links}."""
-    from align.evaluate import predicted_links
-
+def gold_case(reviewed: ReviewedSet, case_id: str) -> GoldCase:
+    """The reviewed alignment as a gold case: its articles' sentences and its groups' links."""
     alignment = reviewed.alignment
-    return {
-        "id": case_id,
-        "articles": [[" ".join(s.text.split()) for s in a.sentences] for a in alignment.articles],
-        "links": [list(link) for link in sorted(predicted_links(alignment))],
-    }
+    sentences = tuple(tuple(" ".join(s.text.split()) for s in a.sentences) for a in alignment.articles)
+    return GoldCase(case_id, sentences, predicted_links(alignment))
 
 
 def summary(reviewed: ReviewedSet) -> str:

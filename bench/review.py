@@ -29,7 +29,7 @@ from align import DEFAULT_THRESHOLD, load_articles  # noqa: E402
 from align import review as rv  # noqa: E402
 from align.candidates import candidates  # noqa: E402
 from align.embed import Embedder, default_cache_path  # noqa: E402
-from align.evaluate import predicted_links  # noqa: E402
+from align.evaluate import links_of, predicted_links  # noqa: E402
 from align.model import Member  # noqa: E402
 from tui.app import DiffApp  # noqa: E402
 
@@ -156,12 +156,6 @@ async def replay(cluster: str, embedder: Embedder, folder: Path) -> dict[str, ob
         "export": json.loads(export.read_text(encoding="utf-8")),
         "targets": sorted(sorted((m.article, m.sentence) for m in t) for t in targets),
     }
-
-
-def links_of(statement: Statement) -> set[tuple[int, int, int, int]]:
-    """A statement's links, as predicted_links writes them."""
-    return {(a.article, a.sentence, b.article, b.sentence) for a in statement for b in statement
-            if a < b and a.article != b.article}
 
 
 def main() -> None:

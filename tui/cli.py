@@ -21,6 +21,7 @@ from align.export import FORMATS, format_of, render, write_atomic
 from align.match import METHODS
 from align.read import DEFAULT_MAX_CHARS
 from align.safe import visible
+from tui.commands import HELP, command_app
 from tui.progress import progress_bar
 
 
@@ -28,10 +29,10 @@ Format = Enum("Format", {name: name for name in FORMATS}, type=str)  # type: ign
 Method = Enum("Method", {name: name for name in METHODS}, type=str)  # type: ignore[misc]
 
 
-app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
+app = command_app()
 
 
-@app.command(context_settings={"help_option_names": ["-h", "--help"]})
+@app.command(context_settings=HELP)
 def diffnews(
     articles: Annotated[list[str], typer.Argument(
         metavar="ARTICLE...", help="Two or more articles: text or HTML files, http(s) URLs, or '-' for stdin.",
@@ -118,10 +119,10 @@ def diffnews(
         write_atomic(output, text)
 
 
-eval_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
+eval_app = command_app()
 
 
-@eval_app.command(context_settings={"help_option_names": ["-h", "--help"]})
+@eval_app.command(context_settings=HELP)
 def evaluate(
     gold: Annotated[Path, typer.Argument(
         metavar="GOLD.jsonl", help="One case a line: {id, articles: [[sentence, ...], ...], links: [[a, i, b, j], ...]}; "
@@ -240,16 +241,10 @@ def _trained_on(scorer: pm.PairModel, gold: Path) -> bool:
 
 def _reviewed_gold(path: Path, model: str) -> list:
     """A review file as a gold case: its reviewed groups (see diffnews gold)."""
-    from align import evaluate as ev
     from align import reviewed
+    from tui.gold_command import load_reviewed
 
-    with progress_bar() as report:
-        found = reviewed.load(path, Embedder(model, default_cache_path()), report)
-    for warning in found.warnings:
-        print(f"diffnews: warning: {visible(warning)}", file=sys.stderr)
-    case = reviewed.gold_case(found, path.name.removesuffix(rv.SUFFIX))
-    links = frozenset(tuple(link) for link in case["links"])
-    return [ev.GoldCase(case["id"], tuple(tuple(a) for a in case["articles"]), links)]
+    return [reviewed.gold_case(load_reviewed(path, model), path.name.removesuffix(rv.SUFFIX))]
 
 
 def _print_sweep(scores: dict, best: float) -> None:

@@ -5,20 +5,25 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from align import DEFAULT_MODEL
+from align import review as rv
 from align.embed import Embedder, default_cache_path
 from align.export import write_atomic
 from align.safe import visible
+from tui.commands import HELP, command_app
 from tui.progress import progress_bar
 
-gold_app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
+if TYPE_CHECKING:
+    from align.reviewed import ReviewedSet
+
+gold_app = command_app()
 
 
-@gold_app.command(context_settings={"help_option_names": ["-h", "--help"]})
+@gold_app.command(context_settings=HELP)
 def gold(
     review: Annotated[Path, typer.Argument(
         metavar="REVIEW.json", help="A review file the viewer saved (by default beside the first article, "
@@ -39,16 +44,25 @@ def gold(
     left as the matcher made them included (made at the threshold the reader last used).
     """
     from align import reviewed
+    from align.evaluate import case_json
 
-    with progress_bar() as report:
-        found = reviewed.load(review, Embedder(model, default_cache_path()), report)
-    for warning in found.warnings:
-        print(f"diffnews: warning: {visible(warning)}", file=sys.stderr)
-    case = reviewed.gold_case(found, case_id or review.name.removesuffix(".review.json"))
-    line = json.dumps(case, ensure_ascii=False) + "\n"
+    found = load_reviewed(review, model)
+    case = reviewed.gold_case(found, case_id or review.name.removesuffix(rv.SUFFIX))
+    line = json.dumps(case_json(case), ensure_ascii=False) + "\n"
     if output is None:
         sys.stdout.write(line)
     else:
         write_atomic(output, line)
     where = f" to {output}" if output else ""
-    print(f"{reviewed.summary(found)}; {len(case['links'])} links written{where}", file=sys.stderr)
+    print(f"{reviewed.summary(found)}; {len(case.links)} links written{where}", file=sys.stderr)
+
+
+def load_reviewed(path: Path, model: str) -> ReviewedSet:
+    """A review file's reviewed set, with a progress bar and its warnings on stderr."""
+    from align import reviewed
+
+    with progress_bar() as report:
+        found = reviewed.load(path, Embedder(model, default_cache_path()), report)
+    for warning in found.warnings:
+        print(f"diffnews: warning: {visible(warning)}", file=sys.stderr)
+    return found
