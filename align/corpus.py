@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from align.model import DiffnewsError
+from align.read import is_url
 
 ARTICLE_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm")
 STORY_SUFFIX = ".json"
@@ -119,7 +120,7 @@ def _from_rows(path: Path, rows: list[tuple[int, dict[str, Any]]]) -> list[Story
         story, outlet, source = (str(row.get(k) or "").strip() for k in ("story", "outlet", "source"))
         if not (story and outlet and source):
             raise DiffnewsError(f"{path}, line {number}: a manifest row needs story, outlet and source")
-        if "://" not in source:
+        if not is_url(source):
             source = os.path.abspath(path.parent / source)
         stories.setdefault(story, []).append(
             Source(outlet, source, str(row.get("title") or ""), str(row.get("date") or "")))

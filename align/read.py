@@ -21,12 +21,17 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
+def is_url(source: str) -> bool:
+    """Whether a source names a page to fetch (http or https) rather than a file or stdin."""
+    return source.startswith(("http://", "https://"))
+
+
 def read_source(source: str, max_chars: int = DEFAULT_MAX_CHARS) -> tuple[str, str]:
     """Return `(name, text)` for a path, an http(s) URL or `-` (stdin); raise DiffnewsError on bad input."""
     max_bytes = max_chars * _BYTES_PER_CHAR
     if source == "-":
         data, name, is_html = sys.stdin.buffer.read(max_bytes + 1), "stdin", None
-    elif source.startswith(("http://", "https://")):
+    elif is_url(source):
         data, is_html = fetch(source, max_bytes)
         name = Path(urlparse(source).path).stem or urlparse(source).hostname or "page"
     else:

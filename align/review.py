@@ -28,6 +28,7 @@ import numpy as np
 
 from align.match import PairScores, member_pairs
 from align.model import Alignment, Article, DiffnewsError, Group, Member, Origin
+from align.read import is_url
 
 SCHEMA = "diffnews-review/1"
 SUFFIX = ".review.json"
@@ -260,7 +261,7 @@ def _change(review: Review, alignment: Alignment, old: Sequence[Group], new: Seq
 
 def default_path(source: str) -> Path | None:
     """Beside the first article: `a.txt` -> `a.txt.review.json`; none for a URL or stdin."""
-    if source == "-" or "://" in source:
+    if source == "-" or is_url(source):
         return None
     return Path(source + SUFFIX)
 
@@ -278,7 +279,7 @@ class Sidecar:
 
     def source_key(self, source: str) -> str:
         """A source as the file records it: a path relative to the file's folder, else as given."""
-        if source == "-" or "://" in source:
+        if source == "-" or is_url(source):
             return source
         return os.path.relpath(os.path.abspath(source), os.path.abspath(self.path.parent))
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from align.embed import Embedder, Progress
 from align.model import Alignment, DiffnewsError
+from align.read import is_url
 from align.evaluate import GoldCase, predicted_links
 from align.review import SCHEMA, Sidecar, digest
 
@@ -50,7 +51,7 @@ def load(path: Path, embedder: Embedder, progress: Progress | None = None) -> Re
         source = article["source"]
         if source == "-":
             raise DiffnewsError(f"{path}: article {article['name']!r} was read from stdin and cannot be read again")
-        sources.append(source if "://" in source else str(path.parent / source))
+        sources.append(source if is_url(source) else str(path.parent / source))
     articles = load_articles(sources)
     warnings = [f"{a.source}: changed since it was reviewed" for a, known in zip(articles, sidecar.articles)
                 if digest(a.text) != known["hash"]]
