@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from align.onnx_model import cores
 
 Job = tuple[Story, str]  # a story and the path of its JSON
 
+RAY_CONNECT_SECONDS = 5
 _worker: dict[str, Any] = {}  # this worker process's settings, embedder and pair model
 
 
@@ -93,6 +95,8 @@ def run_ray(jobs: list[Job], settings: Settings, address: str, workers: int | No
     except ImportError:
         raise DiffnewsError("--ray needs Ray: pip install -e '.[ray]'") from None
     local = address == "local"
+    if not local and address != "auto":
+        _check_reachable(address)
     if not ray.is_initialized():
         ray.init(address=None if local else address, num_cpus=(workers or cores()) if local else None,
                  include_dashboard=False, log_to_driver=False, configure_logging=False)
@@ -107,6 +111,16 @@ def run_ray(jobs: list[Job], settings: Settings, address: str, workers: int | No
     finally:
         if local:
             ray.shutdown()
+
+
+def _check_reachable(address: str) -> None:
+    """A clear error for a Ray address nothing answers at: ray.init would retry for minutes."""
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    try:
+        socket.create_connection((host, int(port)), timeout=RAY_CONNECT_SECONDS).close()
+    except (OSError, ValueError) as error:
+        raise DiffnewsError(f"--ray {address}: no Ray cluster answers there "
+                            f"({getattr(error, 'strerror', None) or error})") from None
 
 
 def _one_line(text: str) -> str:

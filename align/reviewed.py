@@ -42,6 +42,8 @@ def load(path: Path, embedder: Embedder, progress: Progress | None = None) -> Re
     the corrections."""
     from align import align, load_articles
 
+    if not path.is_file():
+        raise DiffnewsError(f"{path}: no such review file")
     sidecar = Sidecar(path)
     review = sidecar.read()
     if not sidecar.articles:

@@ -199,3 +199,11 @@ def test_ray_in_local_mode_gives_the_same_tables_as_the_process_pool(tmp_path, c
     result = diffnews("batch", str(CLUSTERS), "-o", str(out), "--ray", "--workers", "2")
     assert result.returncode == 0, result.stderr
     assert tables(out) == found
+
+
+def test_a_ray_address_nothing_answers_at_is_one_line_at_once(tmp_path) -> None:
+    pytest.importorskip("ray")
+    started = time.monotonic()
+    result = diffnews("batch", str(CLUSTERS), "-o", str(tmp_path / "out"), "--ray", "127.0.0.1:9")
+    assert result.returncode == 1 and time.monotonic() - started < 60
+    assert result.stderr == "diffnews: error: --ray 127.0.0.1:9: no Ray cluster answers there (Connection refused)\n"

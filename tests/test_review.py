@@ -239,6 +239,13 @@ def test_the_cli_applies_the_sidecar_and_writes_it_as_gold(story, embedder, tmp_
     assert json.loads(scored.stdout.splitlines()[-1])["gold_links"] == len(case.links)
 
 
+def test_gold_from_a_review_file_that_is_not_there_is_one_line(tmp_path) -> None:
+    result = subprocess.run([sys.executable, "-m", "tui", "gold", str(tmp_path / "a.txt.review.json")],
+                            capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr == f"diffnews: error: {tmp_path / 'a.txt.review.json'}: no such review file\n"
+
+
 def test_a_damaged_sidecar_stops_the_cli_with_one_line(story) -> None:
     sidecar = Path(story[0] + rv.SUFFIX)
     sidecar.write_text("{oops", encoding="utf-8")
