@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,11 @@ from align import DEFAULT_THRESHOLD, Alignment, align, load_articles
 from align.embed import Embedder
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = sorted(str(p) for p in (ROOT / "seeds").glob("*.txt"))
+# The seeds, copied for the run: a review file a user's viewer saved beside the checkout's seeds
+# (seeds/*.review.json) must not change what the suite measures.
+_SEED_COPY = Path(tempfile.mkdtemp(prefix="diffnews-seeds-"))
+atexit.register(shutil.rmtree, _SEED_COPY, ignore_errors=True)
+SEEDS = sorted(str(shutil.copy(p, _SEED_COPY / p.name)) for p in (ROOT / "seeds").glob("*.txt"))
 CLUSTER_010 = ROOT.parent / "shared" / "eval" / "news_clusters" / "010"
 
 
