@@ -35,13 +35,16 @@ __all__ = [
 @dataclass(frozen=True)
 class Prepared:
     """Everything the threshold does not change: articles, details, the pair model's features and
-    the pair scores (for the "learned" method, the pair model's probabilities)."""
+    the pair scores (for the "learned" method, the pair model's probabilities), and how weak a
+    link may be inside a group, as a share of the threshold (the pair model's floor; 1 for the
+    other methods)."""
 
     articles: tuple[Article, ...]
     details: tuple[tuple[tuple[_details.Detail, ...], ...], ...]
     features: tuple[PairFeatures, ...]
     pair_scores: tuple[PairScores, ...]
     model: str
+    floor: float = 1.0
 
 
 def load_articles(
@@ -92,19 +95,21 @@ def prepare(
     found = tuple(_details.extract_article(a.sentences) for a in articles)
     combined = score_pairs(articles, tuple(vectors), found)
     features = pair_features(articles, tuple(clause_vectors), combined)
+    floor = 1.0
     if method == "learned":
-        scores = (model or pair_model.shipped()).rescore(features, combined)
+        model = model or pair_model.shipped()
+        scores, floor = model.rescore(features, combined), model.floor
     elif method == "combined":
         scores = combined
     else:
         scores = tuple(replace(s, score=s.cosine if method == "cosine" else s.lexical) for s in combined)
-    return Prepared(articles, found, features, scores, embedder.model)
+    return Prepared(articles, found, features, scores, embedder.model, floor)
 
 
 def regroup(prepared: Prepared, threshold: float, review: Resolved | None = None) -> Alignment:
     """Group at `threshold` without embedding again, apply the reader's corrections (`review`,
     see align.review), and find each group's divergences."""
-    groups = group(prepared.articles, prepared.pair_scores, threshold)
+    groups = group(prepared.articles, prepared.pair_scores, threshold, prepared.floor)
     if review is not None:
         groups = apply(review, prepared.articles, prepared.pair_scores, groups)
     with_divergences = []

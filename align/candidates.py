@@ -2,10 +2,10 @@
 suggestions, pairs that score just under the threshold.
 
 Measured on the shared gold (`../shared/eval/gold/clusters.jsonl`, shipped pair model, threshold
-0.26): a missed gold link has its partner among the top 3 candidates of one of its sentences 69%
-of the time (top 5: 83%); the pairs within SUGGESTION_MARGIN (0.08) under the threshold are 118
-over the ten clusters, 26% of them gold links, holding 31 of the 223 missed links and marking 155
-of the 721 sentences (a margin of 0.12 marks 230, 20% right).
+0.28, floor 0.6): a missed gold link has its partner among the top 3 candidates of one of its
+sentences 68% of the time (top 5: 83%); the pairs within SUGGESTION_MARGIN (0.08) under the
+threshold are 84 over the ten clusters, 26% of them gold links, holding 22 of the 221 missed links
+and marking 121 of the 720 sentences (a margin of 0.12 marks 187, 20% right).
 """
 
 from __future__ import annotations

@@ -8,11 +8,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import get_args
 
-from align import Prepared, prepare, regroup
+from align import Prepared, prepare
 from align.boilerplate import is_boilerplate, opens_boilerplate_paragraph
 from align.details import extract_article
 from align.divergence import diverge
 from align.embed import Embedder
+from align.match import group
 from align.pair_model import PairModel
 from align.model import Alignment, Article, DetailKind, DiffnewsError, DivergenceType, Group, Member, Sentence
 
@@ -158,6 +159,13 @@ def predicted_links(alignment: Alignment) -> frozenset[Link]:
     return frozenset(link for group in alignment.groups for link in links_of(group.members))
 
 
+def grouped_links(prepared: Prepared, threshold: float) -> frozenset[Link]:
+    """The links of the matcher's groups at `threshold`: `predicted_links(regroup(...))` without
+    finding the groups' divergences, which scoring links does not need."""
+    groups = group(prepared.articles, prepared.pair_scores, threshold, prepared.floor)
+    return frozenset(link for g in groups for link in links_of(g.members))
+
+
 def case_json(case: GoldCase) -> dict[str, object]:
     """A link case as one line of a gold file holds it."""
     return {"id": case.id, "articles": [list(a) for a in case.articles], "links": [list(k) for k in sorted(case.links)]}
@@ -233,7 +241,7 @@ class LinkError:
 
 def link_errors(case: GoldCase, prepared: Prepared, threshold: float) -> list[LinkError]:
     """The false and missed links of one case at `threshold`, strongest first."""
-    predicted = predicted_links(regroup(prepared, threshold))
+    predicted = grouped_links(prepared, threshold)
     by_pair = {(s.x, s.y): s.score for s in prepared.pair_scores}
     found = [LinkError(case.id, kind, link, round(float(by_pair[(link[0], link[2])][link[1], link[3]]), 4))
              for kind, links in (("false", predicted - case.links), ("missed", case.links - predicted))
@@ -243,4 +251,4 @@ def link_errors(case: GoldCase, prepared: Prepared, threshold: float) -> list[Li
 
 def evaluate(cases: list[GoldCase], prepared: list[Prepared], threshold: float) -> list[Score]:
     """One Score per case at `threshold`; sum them for the micro average."""
-    return [score(case.links, predicted_links(regroup(p, threshold))) for case, p in zip(cases, prepared)]
+    return [score(case.links, grouped_links(p, threshold)) for case, p in zip(cases, prepared)]

@@ -139,13 +139,17 @@ def group(
     articles: tuple[Article, ...],
     pair_scores: tuple[PairScores, ...],
     threshold: float,
+    floor: float = 1.0,
 ) -> tuple[Group, ...]:
     """Statements made of the pairs that score `threshold` or more, strongest pair first: a pair
-    joins a group holding one of its sentences when the other sentence scores the threshold with
-    every member of the group from another article (and its article has fewer than
-    MAX_PER_ARTICLE sentences there), the group it scores best with if there are several, and
-    starts a group of its own otherwise. So every pair that reaches the threshold is in a group,
-    and every group is a set of such pairs: no chains."""
+    joins a group holding one of its sentences when the other sentence scores at least `floor` x
+    `threshold` with every member of the group from another article (and its article has fewer
+    than MAX_PER_ARTICLE sentences there), the group it scores best with if there are several,
+    and starts a group of its own otherwise. So every pair that reaches the threshold is in a
+    group, every member came in by such a pair, and every two members of a group score at least
+    `floor` x `threshold`: a weaker link is enough inside a statement the strong ones make (two
+    outlets each restate the wire's sentence, in words further from each other), but no chains.
+    At `floor` 1 a group holds only pairs that reach the threshold."""
     eligible = [np.array([not s.boilerplate for s in a.sentences], dtype=bool) for a in articles]
     by_pair = {(s.x, s.y): s for s in pair_scores}
 
@@ -163,7 +167,11 @@ def group(
         links += [(float(scores.score[i, j]), Member(scores.x, int(i)), Member(scores.y, int(j)))
                   for i, j in zip(*np.nonzero(keep))]
     links.sort(key=lambda link: (-link[0], sorted((named(link[1]), named(link[2])))))
-    linked = {frozenset((a, b)) for _, a, b in links}
+    weakest = np.float32(floor * threshold)  # compared as the scores are: in float32
+
+    def close(a: Member, b: Member) -> bool:
+        a, b = (a, b) if a.article < b.article else (b, a)
+        return bool(by_pair[(a.article, b.article)].score[a.sentence, b.sentence] >= weakest)
 
     found: list[list[Member]] = []
     holding: dict[Member, list[int]] = {}  # the groups (indices into found) that hold a sentence
@@ -175,7 +183,7 @@ def group(
             new = b if a in found[k] else a
             others = [m for m in found[k] if m.article != new.article]
             if (len(found[k]) - len(others) < MAX_PER_ARTICLE
-                    and all(frozenset((new, m)) in linked for m in others)):
+                    and all(close(new, m) for m in others)):
                 joinable.append((-sum(scored(new, m) for m in others) / len(others), k, new))
         if joinable:
             _, k, new = min(joinable)  # the group it agrees with best; the oldest on a tie

@@ -2,7 +2,8 @@
 the probability that a careful reader links them ("the same statement").
 
 It is a small JSON file: the features it expects, how to standardise them, the weights, the
-threshold chosen leave-one-cluster-out when it was trained, and what it was trained on.
+threshold and the floor (how weak a link may be inside a statement, as a share of the
+threshold) chosen leave-one-cluster-out when it was trained, and what it was trained on.
 `diffnews train` writes one; `align/pair_model.json` is the one diffnews ships, trained on the
 shared independent gold (see the README for the command that rebuilds it).
 """
@@ -34,6 +35,7 @@ class PairModel:
     weights: tuple[float, ...]
     bias: float
     threshold: float  # the probability at which two sentences align, chosen leave-one-cluster-out
+    floor: float = 1.0  # every two members of a group score at least floor x threshold (see match.group)
     trained_on: tuple[dict[str, Any], ...] = ()  # each gold file: name, cases, links, sha256
     loco: dict[str, float] = field(default_factory=dict)  # precision, recall, f1 of the held-out clusters
 
@@ -67,10 +69,13 @@ def load(path: Path) -> PairModel:
             encoder=str(data["encoder"]), features=tuple(data["features"]),
             mean=tuple(float(v) for v in data["mean"]), scale=tuple(float(v) for v in data["scale"]),
             weights=tuple(float(v) for v in data["weights"]), bias=float(data["bias"]),
-            threshold=float(data["threshold"]), trained_on=tuple(data.get("trained_on", ())),
+            threshold=float(data["threshold"]), floor=float(data.get("floor", 1.0)),
+            trained_on=tuple(data.get("trained_on", ())),
             loco={k: float(v) for k, v in data.get("loco", {}).items()})
     except (KeyError, TypeError, ValueError) as error:
         raise DiffnewsError(f"{path}: a pair model needs {error}") from None
+    if not 0.0 < model.floor <= 1.0:
+        raise DiffnewsError(f"{path}: a pair model's floor is a share of its threshold, above 0 and at most 1")
     if model.features != FEATURES or not len(model.mean) == len(model.scale) == len(model.weights) == len(FEATURES):
         raise DiffnewsError(f"{path}: the pair model's features are not this diffnews's ({', '.join(FEATURES)})")
     return model

@@ -2,10 +2,11 @@
 
 Every sentence pair of every case (page furniture aside) is an example: linked in the gold or
 not. The model is scikit-learn's logistic regression on standardised features, saved as plain
-numbers (`align.pair_model`), so diffnews needs scikit-learn only here. Its threshold is chosen
-leave-one-case-out: each case is scored by a model trained on the others, and the highest
-threshold within F1_TOLERANCE of the best F1 over all of them is kept. A case of a news gold is one cluster, so that is
-leave-one-cluster-out: the threshold is chosen on clusters the model has not seen.
+numbers (`align.pair_model`), so diffnews needs scikit-learn only here. Its threshold and floor
+(see `match.group`) are chosen leave-one-case-out: each case is scored by a model trained on the
+others, and of the settings within F1_TOLERANCE of the best F1 over all of them, the highest
+threshold is kept, then the highest floor. A case of a news gold is one cluster, so that is
+leave-one-cluster-out: both are chosen on clusters the model has not seen.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from pathlib import Path
 
 import numpy as np
 
-from align import Prepared, regroup
-from align.evaluate import GoldCase, Score, predicted_links, score
+from align import Prepared
+from align.evaluate import GoldCase, Score, grouped_links, score
 from align.features import FEATURES
 from align.model import DiffnewsError
 from align.pair_model import PairModel
 
 THRESHOLDS = tuple(round(0.10 + 0.02 * k, 2) for k in range(36))
+FLOORS = (0.4, 0.5, 0.6, 0.7, 0.8, 1.0)
 F1_TOLERANCE = 0.01
 REGULARISATION = 1.0  # scikit-learn's C: measured flat from 0.1 to 10 on the shared gold
 
@@ -74,32 +76,35 @@ def held_out(cases: Sequence[GoldCase], prepared: Sequence[Prepared], encoder: s
     return scored
 
 
-def totals(cases: Sequence[GoldCase], scored: Sequence[Prepared]) -> dict[float, Score]:
-    """The micro scores of already scored cases at every threshold of THRESHOLDS."""
+def totals(cases: Sequence[GoldCase], scored: Sequence[Prepared]) -> dict[tuple[float, float], Score]:
+    """The micro scores of already scored cases at every (threshold, floor) of THRESHOLDS x FLOORS."""
     found = {}
-    for t in THRESHOLDS:
-        found[t] = sum((score(c.links, predicted_links(regroup(p, t))) for c, p in zip(cases, scored)), Score(0, 0, 0))
+    for floor in FLOORS:
+        at_floor = [replace(p, floor=floor) for p in scored]
+        for t in THRESHOLDS:
+            found[(t, floor)] = sum((score(c.links, grouped_links(p, t)) for c, p in zip(cases, at_floor)),
+                                    Score(0, 0, 0))
     return found
 
 
-def best_threshold(curve: dict[float, Score]) -> float:
-    """The highest threshold within F1_TOLERANCE of the best F1: where F1 is flat, fewer and
-    surer links serve a reader better."""
+def best_setting(curve: dict[tuple[float, float], Score]) -> tuple[float, float]:
+    """Of the (threshold, floor) settings within F1_TOLERANCE of the best F1, the highest threshold,
+    then the highest floor: where F1 is flat, fewer and surer links serve a reader better."""
     best = max(s.f1 for s in curve.values())
-    return max(t for t, s in curve.items() if s.f1 >= best - F1_TOLERANCE)
+    return max(setting for setting, s in curve.items() if s.f1 >= best - F1_TOLERANCE)
 
 
 def train(cases: Sequence[GoldCase], prepared: Sequence[Prepared], encoder: str, sources: Sequence[Path],
           progress: Callable[[int, int], None] | None = None) -> PairModel:
-    """A model fitted on every case, with the threshold chosen leave-one-case-out, and the
-    held-out figures at that threshold."""
+    """A model fitted on every case, with the threshold and floor chosen leave-one-case-out, and
+    the held-out figures at them."""
     curve = totals(cases, held_out(cases, prepared, encoder, progress))
-    threshold = best_threshold(curve)
-    at = curve[threshold]
+    threshold, floor = best_setting(curve)
+    at = curve[(threshold, floor)]
     model = fit(cases, prepared, encoder, threshold)
     trained_on = tuple({"file": path.name, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
                        for path in sources)
-    return replace(model, trained_on=trained_on,
+    return replace(model, floor=floor, trained_on=trained_on,
                    loco={"cases": len(cases), "links": at.gold, "precision": round(at.precision, 4),
                          "recall": round(at.recall, 4), "f1": round(at.f1, 4)})
 
@@ -107,14 +112,15 @@ def train(cases: Sequence[GoldCase], prepared: Sequence[Prepared], encoder: str,
 def loco(cases: Sequence[GoldCase], prepared: Sequence[Prepared], encoder: str,
          progress: Callable[[int, int], None] | None = None) -> list[tuple[Prepared, float]]:
     """Each case scored by a model `train` made from all the other cases, with that model's
-    threshold: nothing about a case, its threshold included, is learned from it."""
+    threshold (and floor): nothing about a case, its threshold included, is learned from it."""
     if len(cases) < 3:
         raise DiffnewsError("leave-one-out with a threshold chosen on the rest needs at least three cases")
     found = []
     for k, mine in enumerate(prepared):
         others = [c for c in range(len(cases)) if c != k]
         model = train([cases[c] for c in others], [prepared[c] for c in others], encoder, [])
-        found.append((replace(mine, pair_scores=model.rescore(mine.features, mine.pair_scores)), model.threshold))
+        found.append((replace(mine, pair_scores=model.rescore(mine.features, mine.pair_scores), floor=model.floor),
+                      model.threshold))
         if progress:
             progress(k + 1, len(cases))
     return found

@@ -100,7 +100,8 @@ class Reader:
             await self.link(group, min(inside[0] - group))
             return
         best = max(self.targets, key=lambda t: (len({m.article for m in group & t}) >= 2, len(group & t)))
-        extra = group - best if len({m.article for m in group & best}) >= 2 else group
+        # a part of a statement shown whole already has nothing to add: taken apart like any stray
+        extra = (group - best if len({m.article for m in group & best}) >= 2 else group) or group
         await self.go(min(extra), group)
         await self.press("x")
 

@@ -61,7 +61,7 @@ def child_pipeline(started: float, paths: list[str], cache: str, backend: str = 
 
     t = time.perf_counter()
     prepared = prepare(articles, embedder)  # every vector is in the embedder by now
-    groups = group(articles, prepared.pair_scores, DEFAULT_THRESHOLD)
+    groups = group(articles, prepared.pair_scores, DEFAULT_THRESHOLD, prepared.floor)
     stages["matching"] = time.perf_counter() - t
 
     t = time.perf_counter()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from align import DEFAULT_THRESHOLD
+from align import DEFAULT_THRESHOLD, pair_model
 from tests.conftest import ROOT
 
 TINY = {
@@ -39,7 +39,7 @@ def test_tiny_gold_has_the_known_score(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {
         "cases": 1, "gold_links": 3, "predicted_links": 2, "precision": 1.0, "recall": 0.6667,
-        "f1": 0.8, "threshold": DEFAULT_THRESHOLD,
+        "f1": 0.8, "threshold": DEFAULT_THRESHOLD, "floor": pair_model.shipped().floor,
     }
 
 

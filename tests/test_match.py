@@ -63,6 +63,18 @@ def test_a_sentence_joins_a_group_only_if_it_aligns_with_every_member_of_another
                                                                          (Member(0, 0), Member(2, 0))]
 
 
+def test_inside_a_statement_the_strong_links_make_a_weaker_link_is_enough() -> None:
+    # 1.0 and 2.0 each restate 0.0 (0.9, 0.8) in words further from each other (0.35)
+    articles = (article(1), article(1), article(1))
+    pair_scores = (scores(0, 1, [[0.9]]), scores(0, 2, [[0.8]]), scores(1, 2, [[0.35]]))
+    (g,) = group(articles, pair_scores, 0.5, floor=0.6)
+    assert g.members == (Member(0, 0), Member(1, 0), Member(2, 0))
+    assert [g.members for g in group(articles, pair_scores, 0.5, floor=0.8)] == [(Member(0, 0), Member(1, 0)),
+                                                                                 (Member(0, 0), Member(2, 0))]
+    # a weak link alone aligns nothing
+    assert group(articles[:2], (scores(0, 1, [[0.35]]),), 0.5, floor=0.6) == ()
+
+
 def test_no_group_holds_more_than_max_per_article_sentences_of_one_article() -> None:
     articles = (article(1), article(MAX_PER_ARTICLE + 2))
     groups = group(articles, (scores(0, 1, [[0.9] * (MAX_PER_ARTICLE + 2)]),), 0.5)

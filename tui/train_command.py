@@ -30,10 +30,11 @@ def train(
 ) -> None:
     """Train a pair model (a logistic regression over the pair features) on the links of gold files.
 
-    Every sentence pair of every case is an example. The threshold is chosen leave-one-case-out:
-    each case is scored by a model trained on the others, and the highest threshold within 0.01
-    of the best F1 over all cases is kept; those held-out figures are printed and stored in the
-    model. Use the model
+    Every sentence pair of every case is an example. The threshold, and the floor (how weak a
+    link may be inside a statement, as a share of the threshold), are chosen leave-one-case-out:
+    each case is scored by a model trained on the others, and of the settings within 0.01 of the
+    best F1 over all cases the highest threshold is kept, then the highest floor; those held-out
+    figures are printed and stored in the model. Use the model
     with `diffnews --pair-model MODEL` and `diffnews eval --pair-model MODEL`.
     """
     from align import evaluate as ev
@@ -54,7 +55,8 @@ def train(
     write_atomic(output, trained.to_json())
     held = trained.loco
     print(f"trained on {len(cases)} cases ({int(held['links'])} links) with {embedder.model}")
-    print(f"threshold {trained.threshold:.2f}, chosen leave-one-case-out; at it, the held-out cases score "
+    print(f"threshold {trained.threshold:.2f} and floor {trained.floor:.2f}, chosen leave-one-case-out; at them, "
+          "the held-out cases score "
           f"precision {held['precision']:.3f}, recall {held['recall']:.3f}, F1 {held['f1']:.3f}")
     print(f"{'feature':16} {'weight':>8}")
     for name, weight in zip(trained.features, trained.weights):
