@@ -2,8 +2,9 @@
 
 `score_pairs` gives the hand-set combined score, one of the pair model's features (the pair
 model, `align.pair_model`, turns the features into the probability diffnews aligns by).
-`group` makes statements of the pairs that reach the threshold: every two sentences of a group
-from different articles are such a pair. Matching is order-free (articles on one event reorder
+`group` makes statements of the pairs that reach the threshold: each member is brought in by
+such a pair, and every two sentences of a group from different articles score at least the
+pair model's floor (a share of the threshold). Matching is order-free (articles on one event reorder
 facts freely), a sentence may align with several sentences of another article (a statement split
 in two, or made again in the headline, the lede and the body), and a sentence that makes two
 statements may be in two groups.
