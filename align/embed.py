@@ -78,7 +78,7 @@ class Embedder:
         self.backend = backend
         self.int8 = int8
         # int8 weights give other vectors: they are never mixed with the float model's
-        self.key = model_key(model) + ("+int8" if int8 else "")
+        self.key = model_key(model) + ("+int8-per-token" if int8 else "")
         self.cache = _Cache(cache_path) if cache_path else None
         self.warning: str | None = None
         self._model: Encoder | None = None

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
 import shutil
 import tempfile
@@ -26,6 +25,7 @@ from align.model import DiffnewsError
 
 FORMAT = 1  # raised whenever the export changes, so that older builds are rebuilt
 MIN_COSINE = 0.99999  # ONNX against torch, sentence by sentence, for a build to be used
+INT8_METHOD = ":int8-per-token"  # part of an int8 copy's source: a copy quantised another way is rebuilt
 PROBE = "diffnews checks its copy of the model with this sentence, 42 times a day."
 # Checked against torch at build time: short, long (truncated) and padded in one batch.
 _CHECKS = [PROBE, "Yes.", "Putin warned that sanctions would be a big mistake.",
@@ -117,7 +117,7 @@ def open_encoder(root: Path, key: str, location: Path, load_torch: Callable[[], 
         return TorchEncoder(load_torch())
     if not int8:
         return found
-    quantised = _open_or_build(folder.with_name(folder.name + "-int8"), source, notice,
+    quantised = _open_or_build(folder.with_name(folder.name + "-int8"), source + INT8_METHOD, notice,
                                lambda staging: _quantise(folder, staging))
     assert quantised != "torch"
     return quantised
@@ -190,15 +190,10 @@ def _export(model: Any, staging: Path) -> dict[str, Any]:
 
 
 def _quantise(float_folder: Path, staging: Path) -> dict[str, Any]:
-    """int8 weights, per channel (per tensor, MiniLM's vectors moved to a mean cosine of 0.96)."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
+    """int8 weights, each MatMul's input quantised token by token (see align.int8)."""
+    from align.int8 import quantise
 
-    logging.disable(logging.WARNING)  # its advice on pre-processing is for the developer, not the user
-    try:
-        quantize_dynamic(float_folder / "model.onnx", staging / "model.onnx", per_channel=True,
-                         weight_type=QuantType.QInt8)
-    finally:
-        logging.disable(logging.NOTSET)
+    quantise(float_folder / "model.onnx", staging / "model.onnx")
     shutil.copy(float_folder / "tokenizer.json", staging / "tokenizer.json")
     manifest = json.loads((float_folder / "manifest.json").read_text(encoding="utf-8"))
     return {"onnx": True, "inputs": manifest["inputs"]}
