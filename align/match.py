@@ -168,11 +168,9 @@ def group(
         links += [(float(scores.score[i, j]), Member(scores.x, int(i)), Member(scores.y, int(j)))
                   for i, j in zip(*np.nonzero(keep))]
     links.sort(key=lambda link: (-link[0], sorted((named(link[1]), named(link[2])))))
-    weakest = np.float32(floor * threshold)  # compared as the scores are: in float32
-
-    def close(a: Member, b: Member) -> bool:
-        a, b = (a, b) if a.article < b.article else (b, a)
-        return bool(by_pair[(a.article, b.article)].score[a.sentence, b.sentence] >= weakest)
+    # the floor as a float32, as the scores are: a score is an exact float32, so comparing the two
+    # as Python floats gives what comparing them in float32 gives
+    weakest = float(np.float32(floor * threshold))
 
     found: list[list[Member]] = []
     holding: dict[Member, list[int]] = {}  # the groups (indices into found) that hold a sentence
@@ -183,9 +181,9 @@ def group(
         for k in sorted(set(holding.get(a, [])) | set(holding.get(b, []))):
             new = b if a in found[k] else a
             others = [m for m in found[k] if m.article != new.article]
-            if (len(found[k]) - len(others) < MAX_PER_ARTICLE
-                    and all(close(new, m) for m in others)):
-                joinable.append((-sum(scored(new, m) for m in others) / len(others), k, new))
+            with_others = [scored(new, m) for m in others]
+            if len(found[k]) - len(others) < MAX_PER_ARTICLE and min(with_others) >= weakest:
+                joinable.append((-sum(with_others) / len(others), k, new))
         if joinable:
             _, k, new = min(joinable)  # the group it agrees with best; the oldest on a tie
             found[k].append(new)
