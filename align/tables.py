@@ -101,15 +101,14 @@ def _outlets(rows: dict[str, Rows]) -> tuple[Rows, Rows]:
     """Per outlet: stories, sentences, statements shared and unique, divergences by type; per two
     outlets: stories together, statements both make, divergences between them by type."""
     one: dict[str, Counter[str]] = defaultdict(Counter)
+    by_story: dict[str, list[str]] = defaultdict(list)
     for a in rows["articles"]:
         one[a["outlet"]].update(stories=1, sentences=a["sentences"], unique=a["unaligned"])
+        by_story[a["story"]].append(a["outlet"])
     for g in rows["groups"]:
         for outlet in set(g["outlets"]):
             one[outlet]["statements"] += 1
     pair: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    by_story: dict[str, list[str]] = defaultdict(list)
-    for a in rows["articles"]:
-        by_story[a["story"]].append(a["outlet"])
     for present in by_story.values():
         for x, y in combinations(sorted(set(present)), 2):
             pair[(x, y)]["stories"] += 1
@@ -189,7 +188,7 @@ def summary(rows: dict[str, Rows]) -> list[str]:
                      f"{o['unique']:>7} {o['conflict']:>9} {o['variant']:>8} {o['missing']:>8}")
     kinds = sorted({d["kind"] for d in rows["outlet_divergences"]})
     if kinds:
-        count = Counter({(d["outlet"], d["kind"]): 0 for d in rows["outlet_divergences"]})
+        count: Counter[tuple[str, str]] = Counter()
         for d in rows["outlet_divergences"]:
             count[(d["outlet"], d["kind"])] += d["divergences"]
         lines += ["", f"{'divergences by kind':19} " + " ".join(f"{k:>8}" for k in kinds)]

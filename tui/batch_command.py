@@ -58,7 +58,7 @@ def batch(
 ) -> None:
     """Align every story of a corpus: one diffnews/1 JSON per story in DIR/stories/, and the corpus as
     Parquet tables (stories, articles, sentences, groups, members, divergences, unaligned, outlets,
-    outlet_pairs) in DIR, the --output folder, with a per-outlet summary printed.
+    outlet_pairs, outlet_divergences) in DIR, the --output folder, with a per-outlet summary printed.
 
     A rerun skips the stories already done with the same settings (delete a story's JSON to align it
     again); a story that fails is recorded with its error and the batch goes on; Ctrl-C keeps every
