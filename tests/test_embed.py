@@ -203,6 +203,27 @@ def test_a_model_that_cannot_be_exported_runs_on_torch(tmp_path, monkeypatch) ->
         Embedder(str(model), cache_path=None, int8=True).embed(["A fourth."])
 
 
+def test_batches_encoded_at_once_on_every_core_give_the_vectors_of_one_batch_at_a_time(embedder) -> None:
+    texts = _seed_sentences()
+    encoder = embedder.load()
+    assert isinstance(encoder, OnnxEncoder)
+    assert encoder.workers == int(os.environ.get("DIFFNEWS_THREADS") or len(os.sched_getaffinity(0)))
+    progress: list[int] = []
+    together = encoder.encode(texts, progress.append)
+    one_by_one = np.vstack([encoder.encode([t]) for t in texts[:12]])
+    assert np.abs(one_by_one - together[:12]).max() < 1e-5
+    assert progress == sorted(progress) and progress[-1] == len(texts)
+
+
+def test_a_few_texts_are_split_so_that_every_worker_has_a_batch() -> None:
+    from align.onnx_model import in_batches
+
+    seen: list[list[int]] = []
+    rows = in_batches([5, 1, 3], 16, lambda batch: (seen.append(batch), np.array([[i] for i in batch], dtype=np.float32))[1],
+                      None, workers=2)
+    assert sorted(map(len, seen)) == [1, 2] and rows[:, 0].tolist() == [0, 1, 2]
+
+
 def test_int8_vectors_are_close_and_cached_apart(embedder, tmp_path) -> None:
     texts = _seed_sentences()[:40]
     quantised = Embedder(cache_path=tmp_path / "c.sqlite3", int8=True)
