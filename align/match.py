@@ -77,11 +77,11 @@ def score_pairs(
     dated = [ind[:, temporal] for ind in indicators]
     has_date = [np.asarray(d.any(axis=1), dtype=bool) for d in dated]
     words = word_vectors(articles, content_stems)
-    quotes = [[_quoted(sentence_details) for sentence_details in article_details] for article_details in details]
-    texts = [[spaced_words(s.text) for s in a.sentences] for a in articles]
+    starts = np.cumsum([0] + [len(a.sentences) for a in articles])
+    quoting = _quote_hits([[_quoted(d) for d in article_details] for article_details in details],
+                          [spaced_words(s.text) for a in articles for s in a.sentences])
     all_vectors, all_words, all_indicators, all_dated = (
         np.vstack(vectors), np.vstack(words), np.vstack(indicators), np.vstack(dated))
-    starts = np.cumsum([0] + [len(a.sentences) for a in articles])
     result = []
     for x in range(len(articles) - 1):
         later = slice(starts[x + 1], None)
@@ -100,7 +100,7 @@ def score_pairs(
                 + SHARED_DETAIL_BONUS * np.minimum(shared - shared_dated, 2)
                 + SHARED_DETAIL_BONUS * np.minimum(shared_dated, 1)
                 - TEMPORAL_CONFLICT_PENALTY * temporal_conflict
-                + SHARED_QUOTE_BONUS * _shared_quotes(quotes[x], texts[x], quotes[y], texts[y])
+                + SHARED_QUOTE_BONUS * _shared_quotes(quoting, starts, x, y)
             )
             result.append(PairScores(x, y, _discount_hubs(score).astype(np.float32), cosine, lexical))
     return tuple(result)
@@ -112,16 +112,34 @@ def _quoted(details: tuple[Detail, ...]) -> list[str]:
     return [q for q in found if len(q.split()) >= QUOTE_MIN_WORDS]
 
 
-def _shared_quotes(x_quotes: list[list[str]], x_texts: list[str],
-                   y_quotes: list[list[str]], y_texts: list[str]) -> np.ndarray:
-    """Which sentence pairs have one side quoting words the other side prints."""
-    shared = np.zeros((len(x_texts), len(y_texts)), dtype=bool)
-    for i, found in enumerate(x_quotes):
-        for q in found:
-            shared[i] |= [q in text for text in y_texts]
-    for j, found in enumerate(y_quotes):
-        for q in found:
-            shared[:, j] |= [q in text for text in x_texts]
+def _quote_hits(quotes: list[list[list[str]]], texts: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """For each article, the pairs (its sentence, a sentence anywhere, numbered across articles)
+    where the first quotes words the second prints: each quote looked for once in all texts."""
+    joined = "\n".join(texts)  # a quote is spaced words, so it never runs across a newline
+    text_starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
+    hits = []
+    for article_quotes in quotes:
+        pairs = set()
+        for i, found in enumerate(article_quotes):
+            for quote in found:
+                at = joined.find(quote)
+                while at >= 0:
+                    pairs.add((i, int(np.searchsorted(text_starts, at, side="right")) - 1))
+                    at = joined.find(quote, at + 1)
+        rows, columns = zip(*sorted(pairs)) if pairs else ((), ())
+        hits.append((np.asarray(rows, dtype=np.int64), np.asarray(columns, dtype=np.int64)))
+    return hits
+
+
+def _shared_quotes(hits: list[tuple[np.ndarray, np.ndarray]], starts: np.ndarray, x: int, y: int) -> np.ndarray:
+    """Which sentence pairs of articles x and y have one side quoting words the other side prints."""
+    shared = np.zeros((starts[x + 1] - starts[x], starts[y + 1] - starts[y]), dtype=bool)
+    rows, columns = hits[x]
+    inside = (columns >= starts[y]) & (columns < starts[y + 1])
+    shared[rows[inside], columns[inside] - starts[y]] = True
+    rows, columns = hits[y]
+    inside = (columns >= starts[x]) & (columns < starts[x + 1])
+    shared[columns[inside] - starts[x], rows[inside]] = True
     return shared
 
 
