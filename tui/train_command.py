@@ -26,7 +26,8 @@ def train(
     model: Annotated[str, typer.Option(
         help="sentence-transformers model whose cosines the pair model learns (use it with diffnews --model).")]
         = DEFAULT_MODEL,
-    int8: Annotated[bool, typer.Option("--int8", help="Encode with int8 weights, as for diffnews.")] = False,
+    int8: Annotated[bool, typer.Option("--int8", help="Encode with int8 weights, as for diffnews; a model trained on "
+        "float vectors serves --int8 as well and held out scores better (docs/measuring.md).")] = False,
 ) -> None:
     """Train a pair model (a logistic regression over the pair features) on the links of gold files.
 
