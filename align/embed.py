@@ -19,6 +19,7 @@ import numpy as np
 import platformdirs
 
 from align.model import DiffnewsError
+from align.bert_onnx import why_not_buildable
 from align.onnx_model import Encoder, open_encoder
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
@@ -163,9 +164,13 @@ class Embedder:
                 progress("export", 0, 0)
 
         load_torch = functools.cache(lambda: torch_model.load_model(str(folder), self.model))
+        # The default model's graph is written from its weights, without torch: a test checks its
+        # vectors against sentence-transformers'. Any other model is exported through torch and
+        # checked against it as it is built.
+        direct = self.model == DEFAULT_MODEL and why_not_buildable(folder) is None
         root = cache_folder() / "models"
         try:
-            return open_encoder(root, model_key(self.model), folder, load_torch, notice, self.int8)
+            return open_encoder(root, model_key(self.model), folder, load_torch, notice, self.int8, direct)
         except OSError as error:  # a full disk, a read-only cache folder: slower, but it works
             if self.int8:
                 raise DiffnewsError(f"int8 weights need the model's ONNX copy, which cannot be written "

@@ -113,17 +113,19 @@ def fingerprint(location: Path) -> str:
 
 
 def open_encoder(root: Path, key: str, location: Path, load_torch: Callable[[], Any],
-                 notice: Callable[[bool], None], int8: bool = False) -> Encoder:
+                 notice: Callable[[bool], None], int8: bool = False, direct: bool = False) -> Encoder:
     """The ONNX encoder for the model at `location`, built under `root` on first use; the torch
     model (`load_torch()`, which should load it once however often it is called) where the model
-    cannot be exported. `int8` asks for a copy with int8 weights (quantised from the float one).
+    cannot be exported. `direct` writes the graph from the weights without torch (see
+    align.bert_onnx). `int8` asks for a copy with int8 weights (quantised from the float one).
     `notice(rebuilding)` is called before a build: the first, or one replacing a damaged or
     outdated copy."""
     from align.torch_model import TorchEncoder
 
     folder = root / hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
     source = fingerprint(location)
-    found = _open_or_build(folder, source, notice, lambda staging: _export(load_torch(), staging))
+    found = _open_or_build(folder, source, notice, lambda staging: (
+        _write_directly(location, staging) if direct else _export(load_torch(), staging)))
     if found == "torch" and int8:
         reason = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["reason"]
         raise DiffnewsError(f"int8 weights need the model's ONNX copy, and this model has none: {reason}")
@@ -200,7 +202,14 @@ def _export(model: Any, staging: Path) -> dict[str, Any]:
         for name in ("model.onnx", "tokenizer.json"):
             (staging / name).unlink()
         return {"onnx": False, "reason": "its ONNX export does not give torch's vectors"}
-    return {"onnx": True, "inputs": inputs}
+    return {"onnx": True, "inputs": inputs, "made_by": "torch.onnx.export"}
+
+
+def _write_directly(location: Path, staging: Path) -> dict[str, Any]:
+    """The graph written from the weights (align.bert_onnx), for a model whose vectors a test checks."""
+    from align.bert_onnx import build
+
+    return {"onnx": True, "inputs": build(location, staging), "made_by": "align.bert_onnx"}
 
 
 def _quantise(float_folder: Path, staging: Path) -> dict[str, Any]:
@@ -210,7 +219,7 @@ def _quantise(float_folder: Path, staging: Path) -> dict[str, Any]:
     quantise(float_folder / "model.onnx", staging / "model.onnx")
     shutil.copy(float_folder / "tokenizer.json", staging / "tokenizer.json")
     manifest = json.loads((float_folder / "manifest.json").read_text(encoding="utf-8"))
-    return {"onnx": True, "inputs": manifest["inputs"]}
+    return {"onnx": True, "inputs": manifest["inputs"], "made_by": "align.int8"}
 
 
 def _providers() -> list[str]:

