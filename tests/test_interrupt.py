@@ -14,14 +14,15 @@ from pathlib import Path
 from tests.conftest import ROOT, SEEDS
 
 
-def start(out: Path, cache: Path, limit_file_size: int | None = None) -> subprocess.Popen[str]:
+def start(out: Path, cache: Path, limit_file_size: int | None = None,
+          articles: list[str] = SEEDS) -> subprocess.Popen[str]:
     def limits() -> None:
         if limit_file_size is not None:
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
             resource.setrlimit(resource.RLIMIT_FSIZE, (limit_file_size, limit_file_size))
 
     env = dict(os.environ, DIFFNEWS_CACHE_DIR=str(cache))
-    return subprocess.Popen([sys.executable, "-m", "tui", *SEEDS, "-f", "json", "-o", str(out)], cwd=ROOT,
+    return subprocess.Popen([sys.executable, "-m", "tui", *articles, "-f", "json", "-o", str(out)], cwd=ROOT,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             preexec_fn=limits)
 
@@ -29,8 +30,15 @@ def start(out: Path, cache: Path, limit_file_size: int | None = None) -> subproc
 def test_ctrl_c_exits_130_with_one_line_and_keeps_the_old_file(tmp_path: Path) -> None:
     out = tmp_path / "alignment.json"
     out.write_text("old")
-    process = start(out, tmp_path / "cold-cache")
-    time.sleep(3)  # loading the model on a cold cache takes longer than this
+    many = []  # 5,000 new sentences: encoding them takes longer than the wait below
+    (tmp_path / "articles").mkdir()
+    for k in range(50):
+        lines = [f"Report {k}, line {i}: the committee met on day {i % 28 + 1} and voted {i * 7 % 100} to {i % 50}."
+                 for i in range(100)]
+        many.append(str(tmp_path / "articles" / f"{k}.txt"))
+        Path(many[-1]).write_text("\n\n".join(lines), encoding="utf-8")
+    process = start(out, tmp_path / "cold-cache", articles=many)
+    time.sleep(3)
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=120)
     assert process.returncode == 130, stderr
