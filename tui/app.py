@@ -160,7 +160,7 @@ class DiffApp(CursorKeys, ReviewKeys, App[None]):
         if message.stage == "load":
             self.status_note = f"aligning: loading the model for {message.total} new sentences…"
         elif message.stage == "export":
-            self.status_note = "aligning: preparing the model's fast copy (once, about 10 s)…"
+            self.status_note = "aligning: preparing the model's fast copy (once)…"
         else:
             self.status_note = f"aligning: embedding sentences {message.done}/{message.total}"
         self._redraw_status()

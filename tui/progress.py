@@ -26,7 +26,7 @@ def progress_bar() -> Iterator[Progress | None]:
 
         def report(stage: str, done: int, total: int) -> None:
             if stage == "export":
-                bar.update(task, description="preparing the model's fast copy (once, about 10 s)", total=None)
+                bar.update(task, description="preparing the model's fast copy (once)", total=None)
             else:
                 bar.update(task, description=_LABELS.get(stage, stage), completed=done, total=total)
 
