@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 import platformdirs
 
-from align.model import DiffnewsError
 from align.bert_onnx import why_not_buildable
+from align.model import DiffnewsError
 from align.onnx_model import Encoder, open_encoder
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
