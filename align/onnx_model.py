@@ -124,6 +124,9 @@ def open_encoder(root: Path, key: str, location: Path, load_torch: Callable[[], 
 
     folder = root / hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
     source = fingerprint(location)
+    int8_folder, int8_source = folder.with_name(folder.name + "-int8"), source + INT8_METHOD
+    if int8 and isinstance(ready := _finished(int8_folder, int8_source), OnnxEncoder):
+        return ready  # the float copy is needed only to make the int8 one
     found = _open_or_build(folder, source, notice, lambda staging: (
         _write_directly(location, staging) if direct else _export(load_torch(), staging)))
     if found == "torch" and int8:
@@ -133,8 +136,7 @@ def open_encoder(root: Path, key: str, location: Path, load_torch: Callable[[], 
         return TorchEncoder(load_torch())
     if not int8:
         return found
-    quantised = _open_or_build(folder.with_name(folder.name + "-int8"), source + INT8_METHOD, notice,
-                               lambda staging: _quantise(folder, staging))
+    quantised = _open_or_build(int8_folder, int8_source, notice, lambda staging: _quantise(folder, staging))
     assert quantised != "torch"
     return quantised
 
