@@ -54,10 +54,12 @@ def diverge(
         left = [(m, d) for m in sides[x] for d in details[m]]
         right = [(m, d) for m in sides[y] for d in details[m]]
         context = _Context(sides[x], sides[y], sentences)
-        values = [d for kind in VALUE_KINDS for d in _compare_values(_of(left, kind), _of(right, kind), context)]
+        mine, theirs = _by_kind(left), _by_kind(right)
+        values = [d for kind in VALUE_KINDS if kind in mine or kind in theirs
+                  for d in _compare_values(mine.get(kind, []), theirs.get(kind, []), context)]
         found += _day_against_relative_date(values, context)
-        found += _compare_names(_of(left, "name"), _of(right, "name"), context)
-        found += _compare_quotes(_of(left, "quote"), _of(right, "quote"), context)
+        found += _compare_names(mine.get("name", []), theirs.get("name", []), context)
+        found += _compare_quotes(mine.get("quote", []), theirs.get("quote", []), context)
         found += _compare_negation(left, right, context)
     return tuple(found)
 
@@ -161,6 +163,14 @@ class _Context:
 
 def _relative(item: Located) -> bool:
     return item[1].value.startswith("rel:")
+
+
+def _by_kind(items: list[Located]) -> dict[str, list[Located]]:
+    """The details of one side, kind by kind, each kind in the order of `items`."""
+    found: dict[str, list[Located]] = {}
+    for item in items:
+        found.setdefault(item[1].kind, []).append(item)
+    return found
 
 
 def _of(items: list[Located], kind: str) -> list[Located]:
