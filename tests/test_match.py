@@ -138,3 +138,21 @@ def test_a_remark_one_side_quotes_and_the_other_prints_adds_the_quote_bonus() ->
     short = "She told them: “deserve respect,” on Friday."
     assert QUOTE_MIN_WORDS > 2
     assert combined(short, printed) == pytest.approx(combined(short.replace("“", "").replace("”", ""), printed))
+
+
+def test_the_quote_bonus_finds_the_quoted_words_in_whichever_article_prints_them() -> None:
+    printed = "Lauten wrote that they should dress like you deserve respect."
+    quoted = "She told them: “Dress like you deserve respect,” on Friday."
+    other = "The congressman did not comment on the post."
+
+    def scored(quote: str) -> tuple[PairScores, ...]:
+        texts = [(other, quote, other), (other, other, printed), (printed, other, other)]
+        built = tuple(Article(str(n), str(n), " ".join(t), tuple(Sentence(i, 0, len(s), s, 0, False)
+                                                                   for i, s in enumerate(t))) for n, t in enumerate(texts))
+        vectors = tuple(np.ones((3, 1), dtype=np.float32) for _ in built)
+        return score_pairs(built, vectors, tuple(tuple(extract(s) for s in t) for t in texts))
+
+    unquoted = scored(quoted.replace("“", "").replace("”", ""))
+    found = {(p.x, p.y): np.argwhere(p.score - q.score > SHARED_QUOTE_BONUS / 2).tolist()
+             for p, q in zip(scored(quoted), unquoted)}
+    assert found == {(0, 1): [[1, 2]], (0, 2): [[1, 0]], (1, 2): []}
