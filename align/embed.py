@@ -12,7 +12,7 @@ import hashlib
 import os
 import sqlite3
 from collections.abc import Callable, Sequence
-from contextlib import closing
+from contextlib import closing, suppress
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +20,7 @@ import platformdirs
 
 from align.bert_onnx import why_not_buildable
 from align.model import DiffnewsError
-from align.onnx_model import Encoder, open_encoder
+from align.onnx_model import Encoder, copy_for_this_run, open_encoder
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _DEFAULT_ALIASES = {DEFAULT_MODEL, "sentence-transformers/" + DEFAULT_MODEL}
@@ -175,7 +175,13 @@ class Embedder:
             if self.int8:
                 raise DiffnewsError(f"int8 weights need the model's ONNX copy, which cannot be written "
                                     f"in {root} ({error.strerror or error})") from None
-            self.warning = f"the model's ONNX copy cannot be written in {root} ({error.strerror or error}); encoding with torch"
+            why = f"the model's ONNX copy cannot be written in {root} ({error.strerror or error})"
+            if direct:
+                with suppress(OSError):  # a copy made for this run alone, in a temporary folder
+                    encoder = copy_for_this_run(folder)
+                    self.warning = f"{why}; made for this run alone"
+                    return encoder
+            self.warning = f"{why}; encoding with torch"
             return torch_model.TorchEncoder(load_torch())
 
 

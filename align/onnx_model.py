@@ -207,6 +207,13 @@ def _export(model: Any, staging: Path) -> dict[str, Any]:
     return {"onnx": True, "inputs": inputs, "made_by": "torch.onnx.export"}
 
 
+def copy_for_this_run(location: Path) -> OnnxEncoder:
+    """The default model's graph written into a temporary folder and opened (the session and the
+    tokenizer read their files whole), for a cache folder that cannot hold it."""
+    with tempfile.TemporaryDirectory(prefix="diffnews-model.") as staging:
+        return OnnxEncoder(Path(staging), _write_directly(location, Path(staging)))
+
+
 def _write_directly(location: Path, staging: Path) -> dict[str, Any]:
     """The graph written from the weights (align.bert_onnx), for a model whose vectors a test checks."""
     from align.bert_onnx import build

