@@ -110,13 +110,16 @@ def train(cases: Sequence[GoldCase], prepared: Sequence[Prepared], encoder: str,
 
 
 def loco(cases: Sequence[GoldCase], prepared: Sequence[Prepared], encoder: str,
-         progress: Callable[[int, int], None] | None = None) -> list[tuple[Prepared, float]]:
+         progress: Callable[[int, int], None] | None = None,
+         scored: Sequence[Prepared] | None = None) -> list[tuple[Prepared, float]]:
     """Each case scored by a model `train` made from all the other cases, with that model's
-    threshold (and floor): nothing about a case, its threshold included, is learned from it."""
+    threshold (and floor): nothing about a case, its threshold included, is learned from it.
+    The models learn from `prepared` and score `scored` (the same cases, their vectors made
+    another way: int8 vectors scored by models trained on float ones), or `prepared` itself."""
     if len(cases) < 3:
         raise DiffnewsError("leave-one-out with a threshold chosen on the rest needs at least three cases")
     found = []
-    for k, mine in enumerate(prepared):
+    for k, mine in enumerate(scored or prepared):
         others = [c for c in range(len(cases)) if c != k]
         model = train([cases[c] for c in others], [prepared[c] for c in others], encoder, [])
         found.append((replace(mine, pair_scores=model.rescore(mine.features, mine.pair_scores), floor=model.floor),

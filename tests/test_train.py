@@ -101,3 +101,18 @@ def test_a_pair_model_of_another_encoder_is_used_with_one_warning(tmp_path: Path
     assert line.startswith("diffnews: warning: the pair model was trained on the vectors of path:/models/another")
     same = run(*SEEDS[:2], "--int8", "-f", "json")  # int8 weights: the same encoder, no warning
     assert same.returncode == 0 and "pair model" not in same.stderr
+
+
+def test_loco_on_int8_vectors_trains_on_the_float_ones_as_the_shipped_model_did() -> None:
+    from align import evaluate as ev
+    from align import train
+    from align.embed import Embedder
+
+    cases = [c for c in ev.read_gold(ROOT / "tests" / "gold" / "seeds.jsonl") if isinstance(c, ev.GoldCase)][:4]
+    floats = ev.prepare_cases(cases, Embedder(cache_path=None))
+    int8 = ev.prepare_cases(cases, Embedder(cache_path=None, int8=True))
+    as_float = train.loco(cases, floats, "m")
+    as_served = train.loco(cases, floats, "m", scored=int8)
+    assert [t for _, t in as_served] == [t for _, t in as_float]  # the same models: learned from float vectors
+    assert all(p.features is q.features for (p, _), q in zip(as_served, int8))  # ... scoring the int8 ones
+    assert any(not (p.pair_scores[0].score == q.pair_scores[0].score).all() for (p, _), (q, _) in zip(as_served, as_float))

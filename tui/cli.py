@@ -137,7 +137,8 @@ def evaluate(
         show_default=False, dir_okay=False)] = None,
     loco: Annotated[bool, typer.Option(
         "--loco", help="Leave one case out: score each case with a pair model trained on the other cases of "
-        "this file (its threshold chosen the same way, on them).")] = False,
+        "this file (its threshold chosen the same way, on them); with --int8, trained on their float vectors, "
+        "as the shipped model was.")] = False,
     sweep: Annotated[bool, typer.Option("--sweep", help="Score every threshold from 0.10 to 0.80 and name the best.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")] = False,
     method: Annotated[Method, typer.Option(
@@ -172,7 +173,13 @@ def evaluate(
             if loco:
                 from align import train
 
-                held = train.loco(cases, prepared, embedder.model, report and (lambda k, n: report("train", k, n)))
+                trained_on = prepared
+                if int8:  # as --int8 serves: the shipped pair model learned from float vectors
+                    floats = Embedder(model, default_cache_path())
+                    floats.embed([s for case in cases for article in case.articles for s in article], report)
+                    trained_on = ev.prepare_cases(cases, floats, method.value, scorer)
+                held = train.loco(cases, trained_on, embedder.model, report and (lambda k, n: report("train", k, n)),
+                                  scored=prepared)
                 prepared = [p for p, _ in held]
         chosen = threshold if threshold is not None else scorer.threshold if method.value == "learned" else DEFAULT_THRESHOLD
         own = [t for _, t in held] if loco and threshold is None else [chosen] * len(cases)
