@@ -359,3 +359,36 @@ async def test_a_sentence_in_two_groups_selects_each_in_turn(gated) -> None:
         app.action_select_sentence(member.article, member.sentence)
         assert app.view.selected == second
         assert marked(app, member)
+
+
+class WatchedEmbedder(Embedder):
+    """The real embedder, saying when a call to embed has ended, however it ended."""
+
+    def __init__(self) -> None:
+        super().__init__(cache_path=None)
+        self.ended = threading.Event()
+
+    def embed(self, texts: Sequence[str], progress=None) -> np.ndarray:
+        try:
+            return super().embed(texts, progress)
+        finally:
+            self.ended.set()
+
+
+async def test_closing_the_viewer_stops_the_encoding_of_new_articles(tmp_path) -> None:
+    # 3,000 sentences no run has embedded: encoding them all takes seconds, closing must not wait
+    paths = []
+    for k in range(30):
+        lines = [f"Dispatch {k}, item {i}: the council met on day {i % 28 + 1} and voted {i * 7 % 100} to {i % 50}."
+                 for i in range(100)]
+        paths.append(write(tmp_path, f"{k}.txt", "\n\n".join(lines)))
+    embedder = WatchedEmbedder()
+    app = DiffApp(load_articles(paths), embedder, DEFAULT_THRESHOLD)
+    async with app.run_test(size=(160, 45)) as pilot:
+        for _ in range(600):
+            if "embedding" in app.status_note:
+                break
+            await pilot.pause(0.05)
+        assert "embedding" in app.status_note
+    assert embedder.ended.wait(timeout=60)
+    assert not embedder._seen  # given up at a batch's end, nothing kept: it did not run to its end

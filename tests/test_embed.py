@@ -3,6 +3,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -305,3 +306,22 @@ def test_another_model_whose_copy_cannot_be_written_is_encoded_with_torch(tmp_pa
     assert embedder.embed(["Hello."]).shape == (1, 384)
     assert isinstance(embedder.load(), TorchEncoder)
     assert embedder.warning and "cannot be written" in embedder.warning and "torch" in embedder.warning
+
+
+def test_progress_that_raises_stops_the_encoding_at_once() -> None:
+    # the viewer's worker raises from its progress callback when the viewer closes
+    from align.onnx_model import in_batches
+
+    encoded: list[list[int]] = []
+
+    def encode(batch: list[int]) -> np.ndarray:
+        encoded.append(batch)
+        time.sleep(0.05)  # a batch takes about this long
+        return np.zeros((len(batch), 2), dtype=np.float32)
+
+    def done(finished: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        in_batches(list(range(400)), 16, encode, done, workers=2)
+    assert len(encoded) < 10  # of 25 batches: those already started when the first one came back

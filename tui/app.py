@@ -10,6 +10,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Input
+from textual.worker import WorkerCancelled, get_current_worker
 
 from align import Prepared, prepare, regroup
 from align import review as rv
@@ -145,6 +146,8 @@ class DiffApp(CursorKeys, ReviewKeys, App[None]):
         try:
             prepared = self.prepared or prepare(self.articles, self.embedder, self._report, model=self.pair_model)
             alignment = regroup(prepared, self.threshold, resolved)
+        except WorkerCancelled:  # the viewer is closing: nobody waits for this alignment
+            return
         except DiffnewsError as error:
             self.post_message(AlignmentFailed(str(error)))
         except Exception as error:  # shown in the app, never as a traceback over the screen
@@ -153,6 +156,10 @@ class DiffApp(CursorKeys, ReviewKeys, App[None]):
             self.post_message(AlignmentReady(prepared, alignment, resolved))
 
     def _report(self, stage: str, done: int, total: int) -> None:
+        """Progress, from the worker; where the worker is cancelled (the viewer closing), the
+        encoding stops at its next batch instead of running to its end."""
+        if get_current_worker().is_cancelled:
+            raise WorkerCancelled("the viewer is closing")
         self.post_message(AlignmentProgress(stage, done, total))
 
     @on(AlignmentProgress)
@@ -421,7 +428,8 @@ class DiffApp(CursorKeys, ReviewKeys, App[None]):
                             suggested=frozenset(m for a, b, _ in found for m in (a, b)))
 
     def _redraw_status(self) -> None:
-        self.query_one(StatusBar).say(self.status_note or self._summary())
+        for bar in self.query(StatusBar):  # none while the viewer closes, and progress may still come
+            bar.say(self.status_note or self._summary())
 
     def _summary(self) -> str:
         alignment: Alignment | None = self.view.alignment
