@@ -13,8 +13,9 @@ statements may be in two groups.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import accumulate, combinations
 
 import numpy as np
 
@@ -116,7 +117,7 @@ def _quote_hits(quotes: list[list[list[str]]], texts: list[str]) -> list[tuple[n
     """For each article, the pairs (its sentence, a sentence anywhere, numbered across articles)
     where the first quotes words the second prints: each quote looked for once in all texts."""
     joined = "\n".join(texts)  # a quote is spaced words, so it never runs across a newline
-    text_starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
+    text_starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
     hits = []
     for article_quotes in quotes:
         pairs = set()
@@ -124,7 +125,7 @@ def _quote_hits(quotes: list[list[list[str]]], texts: list[str]) -> list[tuple[n
             for quote in found:
                 at = joined.find(quote)
                 while at >= 0:
-                    pairs.add((i, int(np.searchsorted(text_starts, at, side="right")) - 1))
+                    pairs.add((i, bisect_right(text_starts, at) - 1))
                     at = joined.find(quote, at + 1)
         rows, columns = zip(*sorted(pairs)) if pairs else ((), ())
         hits.append((np.asarray(rows, dtype=np.int64), np.asarray(columns, dtype=np.int64)))

@@ -167,8 +167,9 @@ def evaluate(
     result: dict[str, object] = {"cases": len(everything)}
     if cases:
         with progress_bar() as report:
+            sentences = [s for case in cases for article in case.articles for s in article]
             embedder = Embedder(model, default_cache_path(), int8=int8)
-            embedder.embed([s for case in cases for article in case.articles for s in article], report)
+            embedder.embed(sentences, report)
             prepared = ev.prepare_cases(cases, embedder, method.value, scorer)
             if loco:
                 from align import train
@@ -176,7 +177,7 @@ def evaluate(
                 trained_on = prepared
                 if int8:  # as --int8 serves: the shipped pair model learned from float vectors
                     floats = Embedder(model, default_cache_path())
-                    floats.embed([s for case in cases for article in case.articles for s in article], report)
+                    floats.embed(sentences, report)
                     trained_on = ev.prepare_cases(cases, floats, method.value, scorer)
                 held = train.loco(cases, trained_on, embedder.model, report and (lambda k, n: report("train", k, n)),
                                   scored=prepared)
