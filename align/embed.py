@@ -61,25 +61,34 @@ def model_location(model: str) -> str:
     return model
 
 
+def int8_by_default(model: str) -> bool:
+    """Whether `model` is encoded with int8 weights unless asked otherwise: the default model only,
+    whose int8 alignments were measured against float ones on every gold (docs/speed.md)."""
+    return model == DEFAULT_MODEL
+
+
 class Embedder:
     """Turns sentences into unit-length float32 vectors, loading the model only on demand.
 
     `backend` "onnx" (the default) encodes through the model's ONNX copy where it can be
     exported, "torch" always through sentence-transformers; both give the same vectors, cached
-    under one key.
+    under one key. `int8` True encodes with an int8 copy of the weights (align.int8), False with
+    the float ones; None (the default) chooses int8 for the default model, whose alignments
+    measure the same on every gold either way (docs/speed.md), and float for any other.
     """
 
     def __init__(self, model: str = DEFAULT_MODEL, cache_path: Path | None = None, backend: str = "onnx",
-                 int8: bool = False) -> None:
+                 int8: bool | None = None) -> None:
         if backend not in BACKENDS:
             raise ValueError(f"unknown backend {backend!r}")
         if int8 and backend != "onnx":
             raise ValueError("int8 weights need the onnx backend")
         self.model = model
         self.backend = backend
-        self.int8 = int8
+        self.int8 = int8 if int8 is not None else int8_by_default(model) and backend == "onnx"
+        self._int8_asked = bool(int8)
         # int8 weights give other vectors: they are never mixed with the float model's
-        self.key = model_key(model) + ("+int8-per-token" if int8 else "")
+        self.key = model_key(model) + ("+int8-smoothed" if self.int8 else "")
         self.cache = _Cache(cache_path) if cache_path else None
         self.warning: str | None = None
         self._model: Encoder | None = None
@@ -96,7 +105,12 @@ class Embedder:
             self.warning = f"{self.cache.damaged} damaged embedding cache entries were ignored and rebuilt"
         missing = [t for t in unique if t not in found]
         if missing:
+            key = self.key
             new = dict(zip(missing, self._encode(missing, progress)))
+            if self.key != key:  # fell back to float: these vectors only, then the float ones of the rest
+                self._seen = new
+                self._store(new)
+                return self.embed(texts, progress)
             found.update(new)
             self._store(new)
         self._seen.update(found)
@@ -172,15 +186,17 @@ class Embedder:
         try:
             return open_encoder(root, model_key(self.model), folder, load_torch, notice, self.int8, direct)
         except OSError as error:  # a full disk, a read-only cache folder: slower, but it works
-            if self.int8:
-                raise DiffnewsError(f"int8 weights need the model's ONNX copy, which cannot be written "
-                                    f"in {root} ({error.strerror or error})") from None
             why = f"the model's ONNX copy cannot be written in {root} ({error.strerror or error})"
             if direct:
                 with suppress(OSError):  # a copy made for this run alone, in a temporary folder
-                    encoder = copy_for_this_run(folder)
+                    encoder = copy_for_this_run(folder, self.int8)
                     self.warning = f"{why}; made for this run alone"
                     return encoder
+            if self._int8_asked:
+                raise DiffnewsError(f"int8 weights need the model's ONNX copy, which cannot be written "
+                                    f"in {root} ({error.strerror or error})") from None
+            if self.int8:  # int8 by default, not asked for: float vectors through torch, under their own key
+                self.int8, self.key = False, model_key(self.model)
             self.warning = f"{why}; encoding with torch"
             return torch_model.TorchEncoder(load_torch())
 

@@ -26,7 +26,7 @@ from align.model import DiffnewsError
 
 FORMAT = 1  # raised whenever the export changes, so that older builds are rebuilt
 MIN_COSINE = 0.99999  # ONNX against torch, sentence by sentence, for a build to be used
-INT8_METHOD = ":int8-per-token"  # part of an int8 copy's source: a copy quantised another way is rebuilt
+INT8_METHOD = ":int8-smoothed"  # part of an int8 copy's source: a copy quantised another way is rebuilt
 PROBE = "diffnews checks its copy of the model with this sentence, 42 times a day."
 # Checked against torch at build time: short, long (truncated) and padded in one batch.
 _CHECKS = [PROBE, "Yes.", "Putin warned that sanctions would be a big mistake.",
@@ -207,11 +207,19 @@ def _export(model: Any, staging: Path) -> dict[str, Any]:
     return {"onnx": True, "inputs": inputs, "made_by": "torch.onnx.export"}
 
 
-def copy_for_this_run(location: Path) -> OnnxEncoder:
-    """The default model's graph written into a temporary folder and opened (the session and the
-    tokenizer read their files whole), for a cache folder that cannot hold it."""
+def copy_for_this_run(location: Path, int8: bool) -> OnnxEncoder:
+    """The default model's graph (its int8 copy if `int8`) written into a temporary folder and
+    opened (the session and the tokenizer read their files whole), for a cache folder that
+    cannot hold it."""
     with tempfile.TemporaryDirectory(prefix="diffnews-model.") as staging:
-        return OnnxEncoder(Path(staging), _write_directly(location, Path(staging)))
+        float_folder, int8_folder = Path(staging) / "float", Path(staging) / "int8"
+        float_folder.mkdir()
+        manifest = _write_directly(location, float_folder)
+        if not int8:
+            return OnnxEncoder(float_folder, manifest)
+        (float_folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+        int8_folder.mkdir()
+        return OnnxEncoder(int8_folder, _quantise(float_folder, int8_folder))
 
 
 def _write_directly(location: Path, staging: Path) -> dict[str, Any]:
@@ -222,10 +230,10 @@ def _write_directly(location: Path, staging: Path) -> dict[str, Any]:
 
 
 def _quantise(float_folder: Path, staging: Path) -> dict[str, Any]:
-    """int8 weights, each MatMul's input quantised token by token (see align.int8)."""
+    """int8 weights, each MatMul's input smoothed and quantised token by token (see align.int8)."""
     from align.int8 import quantise
 
-    quantise(float_folder / "model.onnx", staging / "model.onnx")
+    quantise(float_folder / "model.onnx", staging / "model.onnx", float_folder / "tokenizer.json")
     shutil.copy(float_folder / "tokenizer.json", staging / "tokenizer.json")
     manifest = json.loads((float_folder / "manifest.json").read_text(encoding="utf-8"))
     return {"onnx": True, "inputs": manifest["inputs"], "made_by": "align.int8"}

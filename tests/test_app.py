@@ -376,10 +376,11 @@ class WatchedEmbedder(Embedder):
 
 
 async def test_closing_the_viewer_stops_the_encoding_of_new_articles(tmp_path) -> None:
-    # 3,000 sentences no run has embedded: encoding them all takes seconds, closing must not wait
+    # 3,000 long sentences no run has embedded: encoding them all takes seconds, closing must not wait
     paths = []
     for k in range(30):
-        lines = [f"Dispatch {k}, item {i}: the council met on day {i % 28 + 1} and voted {i * 7 % 100} to {i % 50}."
+        lines = [f"Dispatch {k}, item {i}: the council met on day {i % 28 + 1} and voted {i * 7 % 100} to {i % 50}, "
+                 f"after a debate of {i % 9 + 2} hours in which {i % 13 + 3} members spoke for and {i % 11 + 1} against."
                  for i in range(100)]
         paths.append(write(tmp_path, f"{k}.txt", "\n\n".join(lines)))
     embedder = WatchedEmbedder()

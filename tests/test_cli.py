@@ -164,7 +164,8 @@ def test_the_first_run_builds_the_default_models_copy_without_torch(tmp_path: Pa
     first = subprocess.run([sys.executable, "-c", _TORCH_PROBE, *SEEDS[:2], "-f", "json"], cwd=ROOT, env=env,
                            capture_output=True, text=True, timeout=300)
     assert first.stderr.split()[-3:] == ["False", "False", "0"]
-    assert len(list((tmp_path / "empty" / "models").glob("*/model.onnx"))) == 1
+    made = [json.loads(m.read_text())["made_by"] for m in (tmp_path / "empty" / "models").glob("*/manifest.json")]
+    assert sorted(made) == ["align.bert_onnx", "align.int8"]  # the float copy, and the int8 one made from it
     assert json.loads(first.stdout)["groups"]
 
 

@@ -109,8 +109,8 @@ def test_loco_on_int8_vectors_trains_on_the_float_ones_as_the_shipped_model_did(
     from align.embed import Embedder
 
     cases = [c for c in ev.read_gold(ROOT / "tests" / "gold" / "seeds.jsonl") if isinstance(c, ev.GoldCase)][:4]
-    floats = ev.prepare_cases(cases, Embedder(cache_path=None))
-    int8 = ev.prepare_cases(cases, Embedder(cache_path=None, int8=True))
+    floats = ev.prepare_cases(cases, Embedder(cache_path=None, int8=False))
+    int8 = ev.prepare_cases(cases, Embedder(cache_path=None))  # the default model's default
     as_float = train.loco(cases, floats, "m")
     as_served = train.loco(cases, floats, "m", scored=int8)
     assert [t for _, t in as_served] == [t for _, t in as_float]  # the same models: learned from float vectors

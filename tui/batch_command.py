@@ -47,7 +47,8 @@ def batch(
     pair_model: Annotated[Path | None, typer.Option(
         "--pair-model", help="A pair model from diffnews train, as for diffnews.", show_default=False,
         dir_okay=False)] = None,
-    int8: Annotated[bool, typer.Option("--int8", help="Encode with int8 weights, as for diffnews.")] = False,
+    int8: Annotated[bool | None, typer.Option(
+        "--int8/--float", help="Encode with int8 or float weights, as for diffnews.", show_default=False)] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache of sentence "
                                            "vectors.")] = False,
     max_chars: Annotated[int, typer.Option(min=1, help="Refuse an article longer than this.")] = DEFAULT_MAX_CHARS,
@@ -67,7 +68,7 @@ def batch(
     from align import batch as engines
     from align import tables
     from align.corpus import Outcome, Settings, is_done, read_corpus, story_file
-    from align.embed import default_cache_path
+    from align.embed import default_cache_path, int8_by_default
     from tui.progress import stories_bar
 
     stories = read_corpus(corpus)
@@ -82,7 +83,8 @@ def batch(
             leftover.unlink()
     except OSError as error:
         raise DiffnewsError(f"{output}: cannot make the folder ({error.strerror or error})") from None
-    settings = Settings(model, threshold, str(pair_model.resolve()) if pair_model else None, int8,
+    settings = Settings(model, threshold, str(pair_model.resolve()) if pair_model else None,
+                        int8_by_default(model) if int8 is None else int8,
                         None if no_cache else str(default_cache_path()), max_chars, keep_boilerplate, not no_review)
     outcomes = {s.id: Outcome(s.id, "skipped") for s, f in zip(stories, files) if is_done(f, s, settings)}
     jobs = [(s, str(f)) for s, f in zip(stories, files) if s.id not in outcomes]

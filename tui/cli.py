@@ -52,9 +52,10 @@ def diffnews(
     pair_model: Annotated[Path | None, typer.Option(
         "--pair-model", help="Decide which sentences align with this pair model (from diffnews train) "
         "instead of the shipped one.", show_default=False, dir_okay=False)] = None,
-    int8: Annotated[bool, typer.Option(
-        "--int8", help="Encode with int8 weights: new sentences about twice as fast, vectors slightly "
-        "different (see the README before relying on it).")] = False,
+    int8: Annotated[bool | None, typer.Option(
+        "--int8/--float", help="Encode new sentences with int8 weights (the default for the default model: "
+        "2.4 times as fast, alignments that measure the same) or float ones (the default for --model: "
+        "sentence-transformers' own vectors).", show_default=False)] = None,
     no_cache: Annotated[bool, typer.Option(
         "--no-cache", help="Neither read nor write the cache of sentence vectors.")] = False,
     max_chars: Annotated[int, typer.Option(
@@ -131,14 +132,15 @@ def evaluate(
     threshold: Annotated[float | None, typer.Option(
         min=0.0, max=1.0, help="The threshold to score at (default: the pair model's).", show_default=False)] = None,
     model: Annotated[str, typer.Option(help="sentence-transformers model, as for diffnews.")] = DEFAULT_MODEL,
-    int8: Annotated[bool, typer.Option("--int8", help="Encode with int8 weights, as for diffnews.")] = False,
+    int8: Annotated[bool | None, typer.Option(
+        "--int8/--float", help="Encode with int8 or float weights, as for diffnews.", show_default=False)] = None,
     pair_model: Annotated[Path | None, typer.Option(
         "--pair-model", help="Score pairs with this pair model (from diffnews train) instead of the shipped one.",
         show_default=False, dir_okay=False)] = None,
     loco: Annotated[bool, typer.Option(
         "--loco", help="Leave one case out: score each case with a pair model trained on the other cases of "
-        "this file (its threshold chosen the same way, on them); with --int8, trained on their float vectors, "
-        "as the shipped model was.")] = False,
+        "this file (its threshold chosen the same way, on them); trained on their float vectors, as the "
+        "shipped model was, whatever the vectors scored.")] = False,
     sweep: Annotated[bool, typer.Option("--sweep", help="Score every threshold from 0.10 to 0.80 and name the best.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")] = False,
     method: Annotated[Method, typer.Option(
@@ -175,8 +177,8 @@ def evaluate(
                 from align import train
 
                 trained_on = prepared
-                if int8:  # as --int8 serves: the shipped pair model learned from float vectors
-                    floats = Embedder(model, default_cache_path())
+                if embedder.int8:  # as diffnews serves: the shipped pair model learned from float vectors
+                    floats = Embedder(model, default_cache_path(), int8=False)
                     floats.embed(sentences, report)
                     trained_on = ev.prepare_cases(cases, floats, method.value, scorer)
                 held = train.loco(cases, trained_on, embedder.model, report and (lambda k, n: report("train", k, n)),

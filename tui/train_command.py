@@ -26,8 +26,9 @@ def train(
     model: Annotated[str, typer.Option(
         help="sentence-transformers model whose cosines the pair model learns (use it with diffnews --model).")]
         = DEFAULT_MODEL,
-    int8: Annotated[bool, typer.Option("--int8", help="Encode with int8 weights, as for diffnews; a model trained on "
-        "float vectors serves --int8 as well and held out scores better (docs/measuring.md).")] = False,
+    int8: Annotated[bool, typer.Option("--int8", help="Learn from int8 vectors instead of float ones. A model "
+        "trained on float vectors (the default, as the shipped one was) serves diffnews's int8 ones as well, "
+        "and held out scores better (docs/measuring.md).")] = False,
 ) -> None:
     """Train a pair model (a logistic regression over the pair features) on the links of gold files.
 
