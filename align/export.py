@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import re
 import tempfile
 from pathlib import Path
 from collections.abc import Callable
 from typing import Any
+
+import orjson
 
 from align.model import Alignment, DiffnewsError, Divergence, Group, Member, Pair, Span
 from align.listing import listed
@@ -81,7 +82,8 @@ def to_dict(alignment: Alignment) -> dict[str, Any]:
 
 def to_json(alignment: Alignment, extra: dict[str, Any] | None = None) -> str:
     """The `diffnews/1` JSON text, with `extra` keys added (corpus mode's "story")."""
-    text = json.dumps(to_dict(alignment) | (extra or {}), ensure_ascii=False, indent=2) + "\n"
+    data = to_dict(alignment) | (extra or {})
+    text = orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode()
     # json escapes C0 controls itself; C1 controls (a terminal may read U+009B as an escape) too
     return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
