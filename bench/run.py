@@ -6,7 +6,7 @@ Every measured run is a fresh process, in one of three cases: "first" starts wit
 folder (the model's ONNX copy is built: torch imported once), "new" with the ONNX copy built but
 no sentence vectors cached (new articles, the usual case), "warm" with every vector cached.
 "torch" is a first run that encodes through sentence-transformers, as diffnews did before ONNX;
-"int8" is new articles encoded with `--int8`.
+"float" is new articles encoded with `--float` (the default model's default is int8).
 The floor is a process that only imports sentence-transformers, loads the same model and
 encodes the same sentences in one batch. Timings on shared 2-core machines are noisy; compare
 ratios more than seconds.
@@ -34,7 +34,7 @@ SENTENCES_PER_ARTICLE = 40
 # -- measured children ----------------------------------------------------------------------------
 
 def child_pipeline(started: float, paths: list[str], cache: str, backend: str = "onnx",
-                   int8: bool = False) -> dict[str, float]:
+                   int8: bool | None = None) -> dict[str, float]:
     """The engine's stages, one by one, as the CLI runs them."""
     from align import DEFAULT_THRESHOLD, load_articles, prepare
     from align.divergence import diverge
@@ -154,7 +154,8 @@ def _child_main(argv: list[str]) -> None:
     elif mode == "viewer":
         result = child_viewer(float(started), paths, cache)
     else:
-        result = child_pipeline(float(started), paths, cache, "torch" if mode == "torch" else "onnx", mode == "int8")
+        result = child_pipeline(float(started), paths, cache, "torch" if mode == "torch" else "onnx",
+                                False if mode == "float" else None)
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
 
@@ -191,7 +192,7 @@ CASES = ("first", "new", "warm")
 
 def measure(label: str, paths: list[str], models: Path, viewer: bool, first: bool) -> dict[str, object]:
     """The three cases in order in one cache folder: first (if asked: it leaves the model's ONNX
-    copies in `models`), then new (starting from `models`), then warm; then new on --int8."""
+    copies in `models`), then new (starting from `models`), then warm; then new on --float."""
     runs: dict[str, dict[str, float]] = {}
     views = {}
     with tempfile.TemporaryDirectory() as cache:
@@ -207,14 +208,11 @@ def measure(label: str, paths: list[str], models: Path, viewer: bool, first: boo
                 shutil.copytree(Path(cache) / "models", Path(fresh) / "models")
                 views["new"] = run_child("viewer", paths, fresh)
             views["warm"] = run_child("viewer", paths, cache)
-        with tempfile.TemporaryDirectory() as fresh:  # new articles on --int8
+        with tempfile.TemporaryDirectory() as fresh:  # new articles on --float
             shutil.copytree(Path(cache) / "models", Path(fresh) / "models")
-            if first:  # its int8 copy is built once, not measured
-                run_child("int8", paths, fresh)
-                (Path(fresh) / "embeddings.sqlite3").unlink()
-            runs["int8"] = run_child("int8", paths, fresh)
-            if first:
-                shutil.copytree(Path(fresh) / "models", models, dirs_exist_ok=True)
+            runs["float"] = run_child("float", paths, fresh)
+        if first:
+            shutil.copytree(Path(cache) / "models", models)
     if first:
         with tempfile.TemporaryDirectory() as empty:
             runs["torch"] = run_child("torch", paths, empty)
@@ -225,7 +223,7 @@ def measure(label: str, paths: list[str], models: Path, viewer: bool, first: boo
 
 def print_report(results: list[dict[str, object]]) -> None:
     seeds = results[0]
-    cases = [*CASES, "torch", "int8"]
+    cases = [*CASES, "torch", "float"]
     floor = seeds["floor"]["wall"]
     print(f"\nSeeds ({seeds['articles']} articles, {seeds['sentences']} sentences, "
           f"{int(seeds['new']['texts'])} texts with their clauses), seconds per stage")
@@ -242,9 +240,9 @@ def print_report(results: list[dict[str, object]]) -> None:
               f"{view['alignment_shown']:.3f} s, peak RSS {view['peak_rss_mb']:.0f} MB")
     print(f"\nScaling (articles of about {SENTENCES_PER_ARTICLE} sentences)")
     print(f"{'articles':>8} {'sentences':>9} {'new s':>8} {'floor s':>8} {'new/floor':>9} "
-          f"{'warm s':>8} {'int8 s':>8} {'match s':>8} {'diverge s':>9} {'new MB':>8} {'warm MB':>8}")
+          f"{'warm s':>8} {'float s':>8} {'match s':>8} {'diverge s':>9} {'new MB':>8} {'warm MB':>8}")
     for r in results[1:]:
-        n, w, f, q = r["new"], r["warm"], r["floor"], r["int8"]
+        n, w, f, q = r["new"], r["warm"], r["floor"], r["float"]
         print(f"{r['articles']:8} {r['sentences']:9} {n['wall']:8.2f} {f['wall']:8.2f} {n['wall'] / f['wall']:9.2f} "
               f"{w['wall']:8.2f} {q['wall']:8.2f} {w['matching']:8.3f} {w['divergences']:9.3f} {n['peak_rss_mb']:8.0f} "
               f"{w['peak_rss_mb']:8.0f}")
