@@ -65,21 +65,27 @@ _RELATIVE_DATE = re.compile(
     r"|\b(?:over\s+|during\s+)?the\s+weekend\b|\bthroughout\s+the\s+week\b|\brecent(?:ly)?\b"
     r"|\b(?:the\s+)?(?:(?:early|mid|late)-)?(?:1[89]|20)\d0s\b", re.I)
 
-_PATTERNS: list[tuple[DetailKind, re.Pattern[str]]] = [
-    ("money", re.compile(rf"(?:[$€£]\s?{_FIGURE}|{_FIGURE}\s+(?:dollars|euros|pounds|rubles|roubles))\b", re.I)),
-    ("percent", re.compile(rf"{_FIGURE}\s?(?:%|percent\b|per\s+cent\b)", re.I)),
-    ("duration", re.compile(rf"\b{_APPROX}{_FIGURE}[\s-]+(?:seconds?|minutes?|mins?|hours?|days?|weeks?|months?|years?)\b", re.I)),
+_DIGITS = tuple("0123456789")
+# Each kind's patterns, earlier ones winning where they overlap, with the strings (case-folded) a
+# sentence must hold for the pattern to match at all: most sentences skip the slowest patterns.
+_PATTERNS: list[tuple[DetailKind, re.Pattern[str], tuple[str, ...]]] = [
+    ("money", re.compile(rf"(?:[$€£]\s?{_FIGURE}|{_FIGURE}\s+(?:dollars|euros|pounds|rubles|roubles))\b", re.I),
+     ("$", "€", "£", "dollars", "euros", "pounds", "rubles", "roubles")),
+    ("percent", re.compile(rf"{_FIGURE}\s?(?:%|percent\b|per\s+cent\b)", re.I), ("%", "cent")),
+    ("duration", re.compile(rf"\b{_APPROX}{_FIGURE}[\s-]+(?:seconds?|minutes?|mins?|hours?|days?|weeks?|months?|years?)\b", re.I),
+     ("second", "min", "hour", "day", "week", "month", "year")),
     # vague durations: "several minutes", "for months" (a group named d is the detail itself)
-    ("duration", re.compile(rf"\b(?:several|a few|a couple of|many)\s+(?:{_UNIT_WORDS})\b", re.I)),
-    ("duration", re.compile(rf"\bfor\s+(?P<d>{_UNIT_WORDS})\b", re.I)),
-    ("time", re.compile(r"\b(?:\d{1,2}:\d{2}\s?(?:[ap]\.?m\.?)?|\d{1,2}\s?[ap]\.m\.|\d{1,2}\s?[ap]m\b|midnight|noon)(?:\s?(?:CET|GMT|UTC|EST|EDT|ET|PT|MSK))?", re.I)),
+    ("duration", re.compile(rf"\b(?:several|a few|a couple of|many)\s+(?:{_UNIT_WORDS})\b", re.I), ()),
+    ("duration", re.compile(rf"\bfor\s+(?P<d>{_UNIT_WORDS})\b", re.I), ()),
+    ("time", re.compile(r"\b(?:\d{1,2}:\d{2}\s?(?:[ap]\.?m\.?)?|\d{1,2}\s?[ap]\.m\.|\d{1,2}\s?[ap]m\b|midnight|noon)(?:\s?(?:CET|GMT|UTC|EST|EDT|ET|PT|MSK))?", re.I), ()),
     # parts of the day, when they date something: "Friday morning", "late afternoon", "in the evening"
     ("time", re.compile(rf"\b(?:{'|'.join(_WEEKDAYS)}|early|late|this|that|yesterday|tomorrow|in\s+the)\s+"
-                        rf"(?P<d>{_PARTS_OF_DAY})\b", re.I)),
-    ("date", _RELATIVE_DATE),
-    ("date", re.compile(rf"\b(?:(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH})\.?(?:,?\s+\d{{4}})?|(?:{_MONTH})\.?\s+\d{{4}}|(?:1[89]|20)\d\d)\b", re.I)),
-    ("weekday", re.compile(rf"\b(?:{'|'.join(_WEEKDAYS)})\b", re.I)),
-    ("number", re.compile(rf"\b{_APPROX}(?:{'|'.join(_VAGUE)}|{_FIGURE})\b(?!\s*(?:st|nd|rd|th)\b)", re.I)),
+                        rf"(?P<d>{_PARTS_OF_DAY})\b", re.I), ()),
+    ("date", _RELATIVE_DATE, ()),
+    ("date", re.compile(rf"\b(?:(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH})\.?(?:,?\s+\d{{4}})?|(?:{_MONTH})\.?\s+\d{{4}}|(?:1[89]|20)\d\d)\b", re.I),
+     _DIGITS),
+    ("weekday", re.compile(rf"\b(?:{'|'.join(_WEEKDAYS)})\b", re.I), ()),
+    ("number", re.compile(rf"\b{_APPROX}(?:{'|'.join(_VAGUE)}|{_FIGURE})\b(?!\s*(?:st|nd|rd|th)\b)", re.I), ()),
 ]
 
 _CAPITALISED_BEFORE = re.compile(r"\b([A-Z][a-z]+)\s+$")
@@ -137,7 +143,10 @@ def extract(text: str) -> tuple[Detail, ...]:
 def _extract(text: str, quotes: list[tuple[int, int]]) -> tuple[Detail, ...]:
     found: list[Detail] = []
     taken = [False] * len(text)
-    for kind, pattern in _PATTERNS:
+    folded = text.casefold()
+    for kind, pattern, needs in _PATTERNS:
+        if needs and not any(n in folded for n in needs):
+            continue
         for match in pattern.finditer(text):
             part = "d" if "d" in pattern.groupindex else 0
             start, end = match.span(part)

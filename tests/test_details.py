@@ -132,3 +132,17 @@ def test_a_quote_over_three_sentences_quotes_the_middle_one_within_its_paragraph
                                 "Then she left. Nobody answered.")
     quotes = [[d.text for d in details if d.kind == "quote"] for details in extract_article(article.sentences)]
     assert quotes == [["I judged them."], ["I can see how hurtful it was."], ["I pledge to learn."], [], []]
+
+
+def test_a_pattern_is_skipped_only_in_sentences_where_it_cannot_match() -> None:
+    from align import load_articles
+    from align.details import _PATTERNS
+    from tests.conftest import SEEDS
+
+    texts = [s.text for a in load_articles(SEEDS) for s in a.sentences] + [
+        "It cost $5 million, or 4 million euros.", "Prices rose 3 per cent, then 2%.", "He spoke for 10 mins.",
+        "The 45-minute call on Dec. 7, 2021, was the second in 1990.", "Over two hours and 3 years later."]
+    for kind, pattern, needs in _PATTERNS:
+        for text in texts:
+            for match in pattern.finditer(text):  # every match holds one of the strings its pattern needs
+                assert not needs or any(n in match.group().casefold() for n in needs), (kind, match.group())
