@@ -107,8 +107,8 @@ class Embedder:
         if missing:
             key = self.key
             new = dict(zip(missing, self._encode(missing, progress)))
-            if self.key != key:  # fell back to float: these vectors only, then the float ones of the rest
-                self._seen = new
+            if self.key != key:  # fell back to float: these vectors, then the float ones of the rest
+                self._seen.update(new)
                 self._store(new)
                 return self.embed(texts, progress)
             found.update(new)
@@ -196,7 +196,7 @@ class Embedder:
                 raise DiffnewsError(f"int8 weights need the model's ONNX copy, which cannot be written "
                                     f"in {root} ({error.strerror or error})") from None
             if self.int8:  # int8 by default, not asked for: float vectors through torch, under their own key
-                self.int8, self.key = False, model_key(self.model)
+                self.int8, self.key, self._seen = False, model_key(self.model), {}
             self.warning = f"{why}; encoding with torch"
             return torch_model.TorchEncoder(load_torch())
 
