@@ -21,8 +21,12 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import onnx
 
 _QMAX = 127.0
 _ZERO_POINT = 128  # activations as uint8 around 128: the fast uint8 x int8 kernels
@@ -41,7 +45,8 @@ def quantise(source: Path, target: Path, tokenizer: Path) -> None:
 
     model = onnx.load(str(source))
     graph = model.graph
-    matrices = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
+    multiplied = {node.input[1] for node in graph.node if node.op_type == "MatMul"}
+    matrices = {i.name: numpy_helper.to_array(i) for i in graph.initializer if i.name in multiplied}
     added: list[onnx.TensorProto] = []
 
     def constant(name: str, value: np.ndarray) -> str:
@@ -61,7 +66,7 @@ def quantise(source: Path, target: Path, tokenizer: Path) -> None:
         matrix = matrices.get(node.input[1]) if node.op_type == "MatMul" else None
         return matrix if matrix is not None and matrix.ndim == 2 else None
 
-    smoothed = _smooth(source, tokenizer, [(n.input[0], n.input[1]) for n in graph.node if weight_of(n) is not None],
+    smoothed = _smooth(model, tokenizer, [(n.input[0], n.input[1]) for n in graph.node if weight_of(n) is not None],
                        [n.output[0] for n in graph.node if n.op_type == "LayerNormalization"], matrices)
     nodes, count = [], 0
     for node in graph.node:
@@ -112,12 +117,11 @@ def quantise(source: Path, target: Path, tokenizer: Path) -> None:
     onnx.save(model, str(target))
 
 
-def _smooth(source: Path, tokenizer: Path, matmuls: list[tuple[str, str]], norms: list[str],
+def _smooth(model: onnx.ModelProto, tokenizer: Path, matmuls: list[tuple[str, str]], norms: list[str],
             matrices: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """For each LayerNorm output among `norms` that feeds MatMuls (`matmuls`: their input and
     weight names), the factors its channels are divided by; the weights of those MatMuls in
-    `matrices` are multiplied by them."""
-    import onnx
+    `matrices` are multiplied by them. `model` is run as it is, with those outputs added."""
     import onnxruntime
     from onnx import TensorProto, helper
     from tokenizers import Tokenizer
@@ -129,11 +133,12 @@ def _smooth(source: Path, tokenizer: Path, matmuls: list[tuple[str, str]], norms
     fed = [name for name in norms if name in readers and all(uses[w] == 1 for w in readers[name])]
     if not fed:
         return {}
-    model = onnx.load(str(source))
+    outputs = len(model.graph.output)
     model.graph.output.extend(helper.make_tensor_value_info(name, TensorProto.FLOAT, None) for name in fed)
     options = onnxruntime.SessionOptions()
     options.log_severity_level = 3
     session = onnxruntime.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
+    del model.graph.output[outputs:]
     inputs = [i.name for i in session.get_inputs()]
     text = Tokenizer.from_file(str(tokenizer))
     text.no_padding()
