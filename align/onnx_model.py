@@ -136,7 +136,8 @@ def open_encoder(root: Path, key: str, location: Path, load_torch: Callable[[], 
         return TorchEncoder(load_torch())
     if not int8:
         return found
-    quantised = _open_or_build(int8_folder, int8_source, notice, lambda staging: _quantise(folder, staging))
+    inputs = found.inputs
+    quantised = _open_or_build(int8_folder, int8_source, notice, lambda staging: _quantise(folder, staging, inputs))
     assert quantised != "torch"
     return quantised
 
@@ -217,9 +218,8 @@ def copy_for_this_run(location: Path, int8: bool) -> OnnxEncoder:
         manifest = _write_directly(location, float_folder)
         if not int8:
             return OnnxEncoder(float_folder, manifest)
-        (float_folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
         int8_folder.mkdir()
-        return OnnxEncoder(int8_folder, _quantise(float_folder, int8_folder))
+        return OnnxEncoder(int8_folder, _quantise(float_folder, int8_folder, manifest["inputs"]))
 
 
 def _write_directly(location: Path, staging: Path) -> dict[str, Any]:
@@ -229,14 +229,14 @@ def _write_directly(location: Path, staging: Path) -> dict[str, Any]:
     return {"onnx": True, "inputs": build(location, staging), "made_by": "align.bert_onnx"}
 
 
-def _quantise(float_folder: Path, staging: Path) -> dict[str, Any]:
-    """int8 weights, each MatMul's input smoothed and quantised token by token (see align.int8)."""
+def _quantise(float_folder: Path, staging: Path, inputs: list[str]) -> dict[str, Any]:
+    """int8 weights, each MatMul's input smoothed and quantised token by token (see align.int8);
+    `inputs` are the float graph's, which the int8 one keeps."""
     from align.int8 import quantise
 
     quantise(float_folder / "model.onnx", staging / "model.onnx", float_folder / "tokenizer.json")
     shutil.copy(float_folder / "tokenizer.json", staging / "tokenizer.json")
-    manifest = json.loads((float_folder / "manifest.json").read_text(encoding="utf-8"))
-    return {"onnx": True, "inputs": manifest["inputs"], "made_by": "align.int8"}
+    return {"onnx": True, "inputs": inputs, "made_by": "align.int8"}
 
 
 def _providers() -> list[str]:
