@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
@@ -67,7 +68,22 @@ def load_articles(
         if all(s.boilerplate for s in article.sentences):
             raise DiffnewsError(f"{source}: holds no article text, only page furniture")
         articles.append(article)
-    return tuple(articles)
+    return _told_apart(articles)
+
+
+def _told_apart(articles: list[Article]) -> tuple[Article, ...]:
+    """Articles that share a name ("a" from nyt/a.txt and fox/a.txt) named with their folder, then numbered."""
+    def clashing(names: list[str]) -> set[str]:
+        return {n for n in names if names.count(n) > 1}
+
+    names = [a.name for a in articles]
+    twice = clashing(names)
+    names = [f"{Path(a.source).parent.name}/{n}" if n in twice and Path(a.source).parent.name else n
+             for a, n in zip(articles, names)]
+    for name in clashing(names):
+        numbered = iter(range(1, len(names) + 1))
+        names = [f"{n} ({next(numbered)})" if n == name else n for n in names]
+    return tuple(replace(a, name=n) for a, n in zip(articles, names))
 
 
 def prepare(

@@ -102,6 +102,7 @@ def bad_inputs(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
         "output folder missing": ([seed, seed, "-f", "json", "-o", str(tmp_path / "no" / "x.json")], "does not exist"),
         "output is a folder": ([seed, seed, "-f", "json", "-o", str(tmp_path)], "is a directory"),
         "output under a file": ([seed, seed, "-f", "json", "-o", seed + "/x.json"], "does not exist"),
+        "output suffix unknown": ([seed, seed, "-o", str(tmp_path / "out.xyz")], "cannot tell the format"),
     }
 
 
@@ -109,6 +110,7 @@ CASES = [
     "missing file", "directory", "unreadable", "binary", "undecodable", "empty article",
     "only page furniture", "one article", "no article", "unknown format", "unknown flag",
     "threshold out of range", "output folder missing", "output is a folder", "output under a file",
+    "output suffix unknown",
 ]
 
 
@@ -181,6 +183,24 @@ def test_help_explains_the_command() -> None:
     assert result.returncode == 0
     for flag in ("--format", "--output", "--threshold", "--model", "--no-cache"):
         assert flag in result.stdout
+    for command in ("diffnews batch", "diffnews eval", "diffnews train", "diffnews gold"):
+        assert command in result.stdout
+
+
+def test_a_review_file_not_yet_made_exports_the_matchers_groups(tmp_path: Path) -> None:
+    review = tmp_path / "new.json"
+    result = run(*SEEDS[:2], "--review", str(review), "-f", "json")
+    assert result.returncode == 0 and json.loads(result.stdout)["groups"]
+    assert "no such review file yet" in result.stderr and not review.exists()
+
+
+def test_articles_of_one_name_in_two_folders_are_told_apart(tmp_path: Path) -> None:
+    for folder in ("nyt", "fox"):
+        (tmp_path / folder).mkdir()
+    first = write(tmp_path / "nyt", "a.txt", Path(SEEDS[0]).read_text(encoding="utf-8"))
+    second = write(tmp_path / "fox", "a.txt", Path(SEEDS[1]).read_text(encoding="utf-8"))
+    names = [a["name"] for a in json.loads(run(first, second, "-f", "json").stdout)["articles"]]
+    assert names == ["nyt/a", "fox/a"]
 
 
 def test_keep_boilerplate_aligns_page_furniture_too() -> None:

