@@ -98,8 +98,7 @@ def to_csv(alignment: Alignment) -> str:
     ])
     for g in alignment.groups:
         for pair in g.pairs:
-            divergences = [d for d in g.divergences if {d.a, d.b} & {pair.a, pair.b} and
-                           {d.a.article, d.b.article} == {pair.a.article, pair.b.article}]
+            divergences = [d for d in g.divergences if _between(d, pair)]
             writer.writerow([_cell(v) for v in (
                 g.id, g.origin, pair.score, pair.cosine, pair.lexical,
                 alignment.articles[pair.a.article].name, pair.a.sentence, alignment.sentence(pair.a).text,
@@ -107,6 +106,14 @@ def to_csv(alignment: Alignment) -> str:
                 "; ".join(f"{d.type}: {d.label()}" for d in divergences),
             )])
     return out.getvalue()
+
+
+def _between(divergence: Divergence, pair: Pair) -> bool:
+    """Whether a divergence is one between the pair's own two sentences: every span it has lies in
+    one of them (a detail one side of a split statement states is no divergence of its other sentence)."""
+    spans = [s for s in (divergence.a_span, divergence.b_span) if s is not None]
+    return ({divergence.a.article, divergence.b.article} == {pair.a.article, pair.b.article}
+            and all(s.member in (pair.a, pair.b) for s in spans))
 
 
 def to_markdown(alignment: Alignment) -> str:

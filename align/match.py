@@ -169,7 +169,8 @@ def group(
     group, every member came in by such a pair, and every two members of a group score at least
     `floor` x `threshold`: a weaker link is enough inside a statement the strong ones make (two
     outlets each restate the wire's sentence, in words further from each other), but no chains.
-    At `floor` 1 a group holds only pairs that reach the threshold."""
+    At `floor` 1 a group holds only pairs that reach the threshold. A group whose sentences all
+    joined another group is dropped: it would repeat part of that statement."""
     eligible = [np.array([not s.boilerplate for s in a.sentences], dtype=bool) for a in articles]
     by_pair = {(s.x, s.y): s for s in pair_scores}
 
@@ -211,8 +212,11 @@ def group(
             found.append([a, b])
             for m in (a, b):
                 holding.setdefault(m, []).append(len(found) - 1)
+    # a statement whose sentences all joined a larger one later says nothing of its own
+    kept = {frozenset(members) for members in found}
+    kept = {members for members in kept if not any(members < other for other in kept)}
     groups = []
-    for n, statement in enumerate(sorted(tuple(sorted(m)) for m in found)):
+    for n, statement in enumerate(sorted(tuple(sorted(m)) for m in kept)):
         pairs = member_pairs(statement, by_pair)
         groups.append(Group(id=n, members=statement, score=round(float(np.mean([p.score for p in pairs])), 4),
                             pairs=pairs))

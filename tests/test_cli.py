@@ -56,6 +56,25 @@ def test_csv_has_one_row_per_aligned_pair(tmp_path: Path) -> None:
     assert {"group", "score", "text_a", "text_b", "divergences"} <= rows[0].keys()
 
 
+def test_a_csv_row_carries_only_the_divergences_of_its_two_sentences(tmp_path: Path) -> None:
+    import csv
+
+    first = write(tmp_path, "m1.txt", "The governor said on Tuesday that 12 people were hurt. "
+                                      "Officials said 15 people were hurt on Wednesday.\n")
+    second = write(tmp_path, "m2.txt", "The governor said on Tuesday that 14 people were hurt. "
+                                       "Officials said 15 people were hurt on Wednesday.\n")
+    result = run(first, second, "-f", "csv", "--no-review")
+    rows = list(csv.DictReader(result.stdout.splitlines()))
+    assert rows
+    for row in rows:
+        has = {row["text_a"], row["text_b"]}
+        if "12 ≠ 14" in row["divergences"]:
+            assert any("12" in t for t in has) and any("14" in t for t in has)
+    assert any("12 ≠ 14" in row["divergences"] for row in rows)
+    pairs = [(row["group"], row["sentence_a"], row["sentence_b"]) for row in rows]
+    assert len(set(p[1:] for p in pairs)) == len(pairs)  # no pair of sentences in two groups, one inside the other
+
+
 def test_markdown_has_a_table_per_group_counted_from_one() -> None:
     result = run(*SEEDS[:2], "-f", "md")
     assert result.returncode == 0

@@ -75,6 +75,14 @@ def test_inside_a_statement_the_strong_links_make_a_weaker_link_is_enough() -> N
     assert group(articles[:2], (scores(0, 1, [[0.35]]),), 0.5, floor=0.6) == ()
 
 
+def test_no_group_repeats_part_of_another() -> None:
+    # two short articles where every pair scores high: the identical pair 0.1~1.1 first makes a
+    # statement of its own, then both its sentences join the group of 0.0~1.0
+    pair_scores = (scores(0, 1, [[1.0, 0.99], [0.994, 1.0]]),)
+    groups = group((article(2), article(2)), pair_scores, 0.5)
+    assert [g.members for g in groups] == [(Member(0, 0), Member(0, 1), Member(1, 0), Member(1, 1))]
+
+
 def test_no_group_holds_more_than_max_per_article_sentences_of_one_article() -> None:
     articles = (article(1), article(MAX_PER_ARTICLE + 2))
     groups = group(articles, (scores(0, 1, [[0.9] * (MAX_PER_ARTICLE + 2)]),), 0.5)
