@@ -175,11 +175,14 @@ def _links(members: Iterable[Member]) -> list[tuple[Member, Member]]:
 
 
 def _without_cut(members: tuple[Member, ...], cut: frozenset[frozenset[Member]]) -> tuple[Member, ...]:
-    """Take out, one at a time, the member in most cut links with the others."""
+    """Take out, one at a time, the member in most cut links with the others; on a tie, the one
+    in most cut links of all: the sentence the reader took out of a group leaves this one too,
+    not the partner it was cut from."""
     left = list(members)
+    everywhere = {m: sum(m in pair for pair in cut) for m in members}
     while True:
         count = {m: sum(frozenset((m, o)) in cut for o in left) for m in left}
-        worst = max(left, key=lambda m: (count[m], m), default=None)
+        worst = max(left, key=lambda m: (count[m], everywhere[m], m), default=None)
         if worst is None or count[worst] == 0:
             return tuple(left)
         left.remove(worst)

@@ -56,6 +56,23 @@ def test_a_removed_sentence_stays_out_on_the_next_run_and_at_any_threshold(story
         assert not any(out in g.members and rest & set(g.members) for g in alignment.groups)
 
 
+def test_taking_a_sentence_out_of_its_group_takes_no_partner_out_of_another() -> None:
+    import numpy as np
+
+    from align.match import PairScores
+    from align.model import Group
+
+    taken, fox, huffpost, other = Member(0, 4), Member(1, 0), Member(2, 0), Member(1, 7)
+    scores = tuple(PairScores(x, y, *(np.full((8, 8), 0.5, dtype=np.float32),) * 3) for x, y in ((0, 1), (0, 2), (1, 2)))
+    first = Group(0, (taken, fox, huffpost), 0.5, ())
+    second = Group(1, (taken, other, huffpost), 0.5, ())
+    cut = frozenset({frozenset((taken, fox)), frozenset((taken, huffpost))})  # what x on `taken` in `first` cuts
+    statement = rv.Statement(frozenset())
+    resolved = rv.Resolved(rv.Review(), ((statement, (fox, huffpost)),), cut)
+    groups = rv.apply(resolved, [], scores, [first, second])
+    assert sorted(g.members for g in groups) == [(fox, huffpost), (other, huffpost)]  # `second` lost `taken` alone
+
+
 def test_a_linked_candidate_joins_the_group_and_keeps_its_other_groups(story, embedder) -> None:
     session = Session(story, embedder)
     alignment = session.alignment()

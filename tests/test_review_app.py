@@ -76,6 +76,27 @@ async def test_x_removes_the_cursor_sentence_and_z_and_Z_undo_and_redo(story, em
         assert app.view.alignment.groups == after
 
 
+async def test_x_takes_out_only_the_cursor_sentence_and_says_every_group_it_changed(story, embedder) -> None:
+    app = viewer(story, embedder)
+    async with app.run_test(size=(180, 50)) as pilot:
+        await ready(app, pilot)
+        before = app.view.alignment
+        # a sentence in two groups that share another sentence: cutting it from one touches the other
+        group, focus = next((g, m) for g in before.groups for m in g.members
+                            if any(h is not g and set(h.members) & set(g.members) - {m}
+                                   for h in before.groups_of(m)))
+        app._select(group, focus=focus)
+        await pilot.press("x")
+        after = [set(g.members) for g in app.view.alignment.groups]
+        changed = [g for g in before.groups if g is not group and set(g.members) not in after]
+        assert changed
+        for g in changed:
+            assert any(set(g.members) - {focus} <= members for members in after) or \
+                len({m.article for m in set(g.members) - {focus}}) < 2  # only the cut sentence left it
+            assert f"group {g.id + 1}" in app.edit_note
+        assert app.edit_note.startswith(f"took {focus.article + 1}·{focus.sentence + 1} out of its group; also")
+
+
 async def test_marks_make_a_new_group_and_split_one(story, embedder) -> None:
     app = viewer(story, embedder)
     async with app.run_test(size=(180, 50)) as pilot:

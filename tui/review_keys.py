@@ -44,7 +44,7 @@ class ReviewKeys:
         focus, other = self.view.focus, found[number - 1].member
         group = self._group_at_cursor()
         self._edit(rv.add(self.review, self.view.alignment, group, focus, [other]),
-                   set(group.members if group else [focus]) | {other}, f"linked {_name(other)}")
+                   set(group.members if group else [focus]) | {other}, f"linked {_name(other)}", [group])
 
     def action_remove(self) -> None:
         group = self._group_at_cursor()
@@ -54,7 +54,7 @@ class ReviewKeys:
         focus = self.view.focus
         rest = set(group.members) - {focus}
         self._edit(rv.remove(self.review, self.view.alignment, group, focus), rest,
-                   f"took {_name(focus)} out of its group")
+                   f"took {_name(focus)} out of its group", [group])
 
     def action_mark(self) -> None:
         focus = self.view.focus
@@ -72,7 +72,7 @@ class ReviewKeys:
             return
         group = self._group_at_cursor()
         self._edit(rv.add(self.review, self.view.alignment, group, self.view.focus, marks),
-                   set(group.members if group else [self.view.focus]) | marks, f"linked {len(marks)} marked")
+                   set(group.members if group else [self.view.focus]) | marks, f"linked {len(marks)} marked", [group])
 
     def action_group_marked(self) -> None:
         """A new group of the cursor sentence and the marked ones; their other groups stay."""
@@ -81,7 +81,7 @@ class ReviewKeys:
             self._say_mark_first()
             return
         self._edit(rv.add(self.review, self.view.alignment, None, self.view.focus, self.view.marks), members,
-                   "made a new group")
+                   "made a new group", [])
 
     def action_split(self) -> None:
         """The marked sentences of the group leave it, as a group of their own."""
@@ -91,7 +91,7 @@ class ReviewKeys:
             self._say_mark_first()
             return
         keep = leaving if self.view.focus in leaving else set(group.members) - leaving
-        self._edit(rv.split(self.review, self.view.alignment, group, leaving), keep, "split the group")
+        self._edit(rv.split(self.review, self.view.alignment, group, leaving), keep, "split the group", [group])
 
     def action_merge(self) -> None:
         """First press: mark this group; on another group: merge the marked one into it."""
@@ -105,7 +105,7 @@ class ReviewKeys:
         else:
             other, self.merging = self.merging, None
             self._edit(rv.merge(self.review, self.view.alignment, group, other),
-                       set(group.members) | set(other.members), "merged two groups")
+                       set(group.members) | set(other.members), "merged two groups", [group, other])
 
     def action_confirm(self) -> None:
         group = self._group_at_cursor()
@@ -113,7 +113,7 @@ class ReviewKeys:
             self.bell()
             return
         note = "took back the confirmation" if group.origin == "confirmed" else "confirmed the group"
-        self._edit(rv.confirm(self.review, self.view.alignment, group), set(group.members), note)
+        self._edit(rv.confirm(self.review, self.view.alignment, group), set(group.members), note, [group])
 
     def action_undo(self) -> None:
         self._step_history(self.undone, self.redone, "undid")
@@ -176,13 +176,20 @@ class ReviewKeys:
         self.edit_note = "mark sentences of another article first (space), then a or A; s splits marked ones off"
         self._redraw_status()
 
-    def _edit(self, review: rv.Review, keep: set[Member], note: str) -> None:
+    def _edit(self, review: rv.Review, keep: set[Member], note: str, touched: list[Group | None]) -> None:
+        """Apply a correction of the groups `touched`; the note also says what changed elsewhere."""
         if review == self.review:
             self.bell()
             return
         self.undone.append(self.review)
         self.redone.clear()
+        before = self.view.alignment
         self._commit(review, keep, note)
+        elsewhere = _changed_elsewhere(before.groups if before else (), self.view.alignment.groups,
+                                       {g.members for g in touched if g is not None})
+        if elsewhere:
+            self.edit_note = f"{note}; also {', '.join(elsewhere)}"
+            self._redraw_status()
 
     def _commit(self, review: rv.Review, keep: set[Member], note: str) -> None:
         """Apply `review`, save it, and select the group that is now `keep` (or the closest)."""
@@ -218,6 +225,24 @@ class ReviewKeys:
         else:
             if warning:
                 self.notify(warning, severity="warning", timeout=10)
+
+
+def _changed_elsewhere(before: tuple[Group, ...], after: tuple[Group, ...],
+                       touched: set[tuple[Member, ...]]) -> list[str]:
+    """What an edit changed in groups other than those it was asked to change: each sentence that
+    left such a group, or the group gone, in words."""
+    now = [set(g.members) for g in after]
+    said = []
+    for g in before:
+        if g.members in touched or set(g.members) in now:
+            continue
+        closest = max(now, key=lambda members: len(members & set(g.members)), default=set())
+        left = sorted(set(g.members) - closest)
+        if len(closest & set(g.members)) < 2:
+            said.append(f"group {g.id + 1} undone")
+        elif left:
+            said.append(f"took {', '.join(map(_name, left))} out of group {g.id + 1}")
+    return said
 
 
 def _name(member: Member) -> str:
