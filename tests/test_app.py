@@ -287,6 +287,52 @@ async def test_five_articles_at_120_columns_show_the_selected_group(gated) -> No
         assert "4 of 5 articles shown" in app.query_one("#status").content.plain
 
 
+async def test_at_80x24_help_and_quit_lead_the_key_bar_and_the_help_scrolls_to_its_end(gated) -> None:
+    from textual.containers import VerticalScroll
+    from textual.widgets._footer import FooterKey
+
+    app = DiffApp(load_articles(SEEDS[:3]), gated, DEFAULT_THRESHOLD)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        keys = [k for k in app.query(FooterKey) if k.region.width]
+        assert [k.key for k in keys[:2]] == ["question_mark", "q"]
+        assert all(k.region.right <= 80 for k in keys[:2])
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_box = app.screen.query_one("#help", VerticalScroll)
+        assert help_box.max_scroll_y > 0  # the keys do not fit at 80x24
+        for key in ("j", "down", "pagedown", "space", "end"):
+            before = help_box.scroll_y
+            await pilot.press(key)
+            await pilot.pause()
+            assert help_box.scroll_y > before or help_box.scroll_y == help_box.max_scroll_y
+        assert help_box.scroll_y == help_box.max_scroll_y
+        await pilot.press("escape")
+        assert app.screen is app.screen_stack[0]
+
+
+async def test_a_resize_lays_the_columns_out_at_once_and_keeps_the_group_in_view(gated) -> None:
+    app = DiffApp(load_articles(SEEDS[:3]), gated, DEFAULT_THRESHOLD)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        for _ in range(3):
+            await pilot.press("j")
+        assert "2 of 3 articles shown" in app.query_one("#status").content.plain
+        await pilot.resize_terminal(200, 50)
+        await pilot.pause()
+        assert all(c.display for c in app.query(ArticleColumn))
+        assert "articles shown" not in app.query_one("#status").content.plain
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        shown = [c for c in app.query(ArticleColumn) if c.display]
+        assert len(shown) == 2 and all(c.region.width >= 30 for c in shown)
+        await pilot.pause(0.2)
+        for member in app.view.selected.members:
+            column = app.query_one(f"#article-{member.article}", ArticleColumn)
+            if column.display:
+                assert paragraph_of(app, member).region.overlaps(column.region)
+
+
 async def test_a_failing_alignment_is_a_message_not_a_crash() -> None:
     app = DiffApp(load_articles(SEEDS[:2]), Embedder("no-such-org/no-such-model", None), DEFAULT_THRESHOLD)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -43,6 +43,8 @@ class DiffApp(CursorKeys, ReviewKeys, App[None]):
     ENABLE_COMMAND_PALETTE = False
     AUTO_FOCUS = ".column-body"  # the first article, so that keys go to the app, not a text box
     BINDINGS = [
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
         Binding("j,down", "move_group(1)", "Group", key_display="j/k"),
         Binding("k,up", "move_group(-1)", "Previous group", show=False),
         *CURSOR_BINDINGS,
@@ -58,9 +60,7 @@ class DiffApp(CursorKeys, ReviewKeys, App[None]):
         Binding("minus", "threshold(-1)", "Lower threshold", show=False),
         *REVIEW_BINDINGS,
         Binding("e", "export", "Export"),
-        Binding("question_mark", "help", "Help", key_display="?"),
         Binding("escape", "close_search", "Close search, clear marks", show=False),
-        Binding("q", "quit", "Quit"),
     ]
 
     def __init__(self, articles: tuple[Article, ...], embedder: Embedder, threshold: float,
@@ -100,19 +100,31 @@ class DiffApp(CursorKeys, ReviewKeys, App[None]):
         self._redraw()
         self.align_in_background()
 
-    def on_resize(self) -> None:
-        self._lay_out_columns()
+    def on_resize(self, event: events.Resize) -> None:
+        """Lay the columns out for the new size at once (the event carries it before the app's
+        widgets have it), again once the widgets have it, and keep the selected group in view."""
+        self._lay_out_columns(event.size.width)
         self._redraw_status()
         # On a small screen the legend keeps one line (the rest is in ? help), for the details.
-        self.query_one(Legend).set_class(self.size.width < SMALL_WIDTH, "-one-line")
+        self.query_one(Legend).set_class(event.size.width < SMALL_WIDTH, "-one-line")
+        self.call_after_refresh(self._after_resize)
 
-    def _lay_out_columns(self) -> None:
+    def _after_resize(self) -> None:
+        self._lay_out_columns()
+        self._redraw_status()
+        if self.view.selected:
+            for member in {m.article: m for m in reversed(self.view.selected.members)}.values():
+                self._scroll_to(self.view.focus if self.view.focus and self.view.focus.article == member.article
+                                else member)
+
+    def _lay_out_columns(self, width: int | None = None) -> None:
         """Side by side while columns stay readable; else stacked, or only the articles that matter."""
+        width = width or self.size.width
         columns = list(self.query(ArticleColumn))
         box = self.query_one("#columns")
-        stacked = self.size.width < 2 * MIN_COLUMN_WIDTH and len(columns) > 1
+        stacked = width < 2 * MIN_COLUMN_WIDTH and len(columns) > 1
         box.set_class(stacked, "-stacked")
-        room = box.size.height // MIN_STACKED_HEIGHT if stacked else self.size.width // MIN_COLUMN_WIDTH
+        room = box.size.height // MIN_STACKED_HEIGHT if stacked else width // MIN_COLUMN_WIDTH
         visible = self._articles_worth_showing(max(room, 1))
         for column in columns:
             column.display = column.article_index in visible

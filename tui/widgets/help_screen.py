@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.table import Table
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -37,13 +37,28 @@ KEYS = [
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [("escape,q,question_mark", "app.pop_screen", "Close")]
+    """Scrolls on a small screen: arrows, j / k, page keys, space, home and end."""
+
+    AUTO_FOCUS = "#help"
+    BINDINGS = [
+        ("escape,q,question_mark", "app.pop_screen", "Close"),
+        ("j,tab", "scroll(1)", "Down"),
+        ("k,shift+tab", "scroll(-1)", "Up"),
+        ("space", "page(1)", "Page down"),
+    ]
+
+    def action_scroll(self, lines: int) -> None:
+        self.query_one("#help", VerticalScroll).scroll_relative(y=lines, animate=False)
+
+    def action_page(self, pages: int) -> None:
+        help_box = self.query_one("#help", VerticalScroll)
+        help_box.scroll_relative(y=pages * max(help_box.scrollable_content_region.height - 1, 1), animate=False)
 
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 2))
         for key, meaning in KEYS:
             table.add_row(key, meaning)
-        with Vertical(id="help"):
-            yield Static("diffnews keys  (escape closes)", classes="help-title")
+        with VerticalScroll(id="help"):
+            yield Static("diffnews keys  (escape closes; ↓ j space scroll)", classes="help-title")
             yield Static(table)
             yield Static(legend_text())
