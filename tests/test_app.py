@@ -225,7 +225,9 @@ async def test_export_dialog_opens_on_the_path_so_enter_exports(gated, tmp_path)
         await pilot.pause()
         path = app.screen.query_one("#export-path")
         assert app.focused is path
-        path.value = str(out)  # the format selected is json; the suffix says Markdown
+        path.value = str(out)  # the format selected was json; the suffix says Markdown
+        await pilot.pause()
+        assert app.screen.query_one("#export-format").value == "md"  # the box follows the suffix
         await pilot.press("enter")
         await pilot.pause()
     assert out.read_text(encoding="utf-8").startswith("# diffnews: 2 articles")

@@ -28,9 +28,19 @@ class ExportDialog(ModalScreen[tuple[str, str] | None]):
 
     @on(Select.Changed, "#export-format")
     def _format_changed(self, event: Select.Changed) -> None:
+        """A format chosen gives the path its suffix (unless the path already names that format)."""
         path = self.query_one("#export-path", Input)
-        stem = path.value.rsplit(".", 1)[0] if "." in path.value else path.value
-        path.value = f"{stem}.{event.value}"
+        if format_of(path.value) != event.value:
+            stem = path.value.rsplit(".", 1)[0] if "." in path.value else path.value
+            path.value = f"{stem}.{event.value}"
+
+    @on(Input.Changed, "#export-path")
+    def _path_changed(self, event: Input.Changed) -> None:
+        """The format box follows the path's suffix: it shows what will be written."""
+        named = format_of(event.value)
+        chosen = self.query_one("#export-format", Select)
+        if named is not None and chosen.value != named:
+            chosen.value = named
 
     @on(Button.Pressed, "#export-ok")
     @on(Input.Submitted, "#export-path")
