@@ -121,10 +121,12 @@ async def test_filter_key_cycles_what_is_shown(gated) -> None:
     async with app.run_test(size=(160, 40)) as pilot:
         await ready(app, pilot)
         await pilot.press("f")
-        assert app.view.filter is Filter.divergent
-        for _ in range(5):
+        assert app.view.filter is Filter.conflicts
+        hunted = [g for g in app.view.alignment.groups if any(d.type != "missing" for d in g.divergences)]
+        assert 0 < len(hunted) < sum(bool(g.divergences) for g in app.view.alignment.groups)
+        for _ in range(len(hunted) + 1):
             await pilot.press("j")
-            assert app.view.selected.divergences
+            assert app.view.selected in hunted
         await pilot.press("f")
         assert app.view.filter is Filter.unique
         assert app.view.selected is None and app.view.focus in app.view.alignment.unaligned()
@@ -188,11 +190,14 @@ async def test_a_search_hit_in_a_group_selects_the_group(gated) -> None:
         assert hit is not None and query in app.view.alignment.sentence(hit).text
         assert app.view.selected is not None and app.view.selected == app.view.alignment.group_of(hit)
         assert "in no group" not in str(app.query_one(GroupView).render())
-        # a sentence whose groups all agree in every detail
-        quiet, member = next((g, m) for g in app.view.alignment.groups if not g.divergences for m in g.members
-                             if not any(other.divergences for other in app.view.alignment.groups_of(m)))
-        await pilot.press("escape", "f")  # divergent groups only: the quiet group is hidden
-        assert app.view.filter is Filter.divergent
+        # a sentence whose groups have no conflict or variant
+        def hunted(g):
+            return any(d.type != "missing" for d in g.divergences)
+
+        quiet, member = next((g, m) for g in app.view.alignment.groups if not hunted(g) for m in g.members
+                             if not any(hunted(other) for other in app.view.alignment.groups_of(m)))
+        await pilot.press("escape", "f")  # conflicts and variants only: the quiet group is hidden
+        assert app.view.filter is Filter.conflicts
         await pilot.press("slash")
         app.query_one("#search").value = app.view.alignment.sentence(member).text
         await pilot.press("enter")

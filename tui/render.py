@@ -16,7 +16,7 @@ from tui import palette
 
 class Filter(str, Enum):
     all = "all"
-    divergent = "divergent"
+    conflicts = "conflicts"  # groups with a conflict or a spelling variant: what a fact-checker hunts
     unique = "unique"
 
 
@@ -37,7 +37,7 @@ class View:
         """Whether the filter lets this group be marked and visited."""
         if self.filter is Filter.unique:
             return False
-        return self.filter is Filter.all or bool(group.divergences)
+        return self.filter is Filter.all or any(d.type != "missing" for d in group.divergences)
 
 
 def visible(text: str) -> str:
@@ -72,7 +72,7 @@ def _sentence_look(member: Member, sentence: Sentence, view: View, is_selected: 
         return palette.SELECTED_MARK, palette.CURSOR if member == view.focus else palette.SELECTED
     every = view.alignment.groups_of(member)
     groups = [g for g in every if view.shown(g)]
-    style = palette.ALIGNED if groups else palette.UNIQUE if not every and view.filter is not Filter.divergent else Style()
+    style = palette.ALIGNED if groups else palette.UNIQUE if not every and view.filter is not Filter.conflicts else Style()
     if member in view.marks:
         return palette.MARKED_MARK, style
     if member in view.suggested:

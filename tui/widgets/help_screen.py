@@ -18,7 +18,7 @@ KEYS = [
     ("h / l", "cursor to the previous / next article (the group's sentence, or the best candidate)"),
     ("o", "the cursor sentence's next group (a sentence that makes two statements)"),
     ("/", "search all articles (enter: next hit, escape: close)"),
-    ("f", "filter: all groups → divergent groups → unique sentences"),
+    ("f", "filter: all groups → groups with a conflict or variant → unique sentences"),
     ("+ / -", "raise / lower the threshold (regroups, keeps your corrections)"),
     ("1 … 9", "review: link candidate 1 … 9 into the cursor's group (or group the two)"),
     ("x", "review: take the cursor sentence out of its group"),
