@@ -25,6 +25,17 @@ PER_ARTICLE = 3
 class Candidate:
     member: Member
     score: float
+    apart: str = ""  # why a candidate at or above the threshold is not in the group, in words
+
+
+def _apart(alignment: Alignment, member: Member, candidate: Member, cut: frozenset[frozenset[Member]]) -> str:
+    """Why `candidate`, scoring at least the threshold with `member`, is not in the selected group:
+    the reader took the two apart, or the pair makes another statement (a sentence of the group
+    scores too low with it, or its article's sentences are full there), shown as another group."""
+    if frozenset((member, candidate)) in cut:
+        return "you took them apart"
+    shared = [g for g in alignment.groups_of(candidate) if member in g.members]
+    return f"another statement: group {shared[0].id + 1}" if shared else ""
 
 
 def _row(pair_scores: tuple[PairScores, ...], member: Member, other: int) -> np.ndarray:
@@ -38,9 +49,12 @@ def _row(pair_scores: tuple[PairScores, ...], member: Member, other: int) -> np.
 
 
 def candidates(pair_scores: tuple[PairScores, ...], alignment: Alignment, member: Member,
-               together: frozenset[Member] = frozenset(), per_article: int = PER_ARTICLE) -> tuple[Candidate, ...]:
+               together: frozenset[Member] = frozenset(), per_article: int = PER_ARTICLE,
+               cut: frozenset[frozenset[Member]] = frozenset()) -> tuple[Candidate, ...]:
     """The `per_article` best-scoring sentences of every other article for `member`, best first
-    within each article, leaving out page furniture and the sentences in `together` (its group)."""
+    within each article, leaving out page furniture and the sentences in `together` (its group).
+    One that reaches the threshold says why it is not in the group (see `_apart`; `cut`: the links
+    the reader took apart)."""
     found = []
     for other, article in enumerate(alignment.articles):
         if other == member.article:
@@ -48,7 +62,10 @@ def candidates(pair_scores: tuple[PairScores, ...], alignment: Alignment, member
         row = _row(pair_scores, member, other)
         order = [int(j) for j in np.argsort(-row, kind="stable")
                  if not article.sentences[j].boilerplate and Member(other, int(j)) not in together]
-        found += [Candidate(Member(other, j), round(float(row[j]), 4)) for j in order[:per_article]]
+        found += [Candidate(Member(other, j), round(float(row[j]), 4),
+                            _apart(alignment, member, Member(other, j), cut)
+                            if together and row[j] >= alignment.threshold else "")
+                  for j in order[:per_article]]
     return tuple(found)
 
 

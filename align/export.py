@@ -47,6 +47,7 @@ def to_dict(alignment: Alignment) -> dict[str, Any]:
     """The documented `diffnews/1` structure (see README)."""
     return {
         "schema": SCHEMA,
+        "counted_from": 0,  # article, sentence and group numbers; the viewer, Markdown and HTML count from 1
         "model": alignment.model,
         "threshold": alignment.threshold,
         "articles": [

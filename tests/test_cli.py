@@ -26,7 +26,7 @@ def test_json_export_follows_the_documented_schema() -> None:
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     data = json.loads(result.stdout)
-    assert data["schema"] == "diffnews/1"
+    assert data["schema"] == "diffnews/1" and data["counted_from"] == 0
     assert data["model"] == "all-MiniLM-L6-v2" and data["threshold"] == DEFAULT_THRESHOLD
     assert len(data["articles"]) == 5 and data["groups"]
     for article in data["articles"]:

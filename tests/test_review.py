@@ -222,6 +222,32 @@ def test_candidates_are_the_best_per_other_article_outside_the_group(story, embe
         assert scores == sorted(scores, reverse=True) and len(scores) == 3
 
 
+def test_a_candidate_over_the_threshold_says_why_it_is_not_in_the_group() -> None:
+    import numpy as np
+
+    from align.match import PairScores, group
+    from align.model import Alignment, Article, Sentence
+
+    def article(n: int) -> Article:
+        return Article("a", "a", " " * 10 * n, tuple(Sentence(i, 10 * i, 10 * i + 9, f"s {i}", 0) for i in range(n)))
+
+    # 0.0 links 1.0 and 2.0; 1.1 scores 0.9 with 0.0 but only 0.1 with 2.0: the floor keeps it out
+    matrices = {(0, 1): [[0.95, 0.9]], (0, 2): [[0.9]], (1, 2): [[0.9], [0.1]]}
+    pair_scores = tuple(PairScores(x, y, *(np.array(m, dtype=np.float32),) * 3) for (x, y), m in matrices.items())
+    articles = (article(1), article(2), article(1))
+    groups = group(articles, pair_scores, 0.5, floor=0.6)
+    alignment = Alignment(articles, groups, "m", 0.5)
+    together = frozenset(alignment.group_of(Member(0, 0)).members)
+    assert Member(1, 1) not in together
+    (found,) = [c for c in candidates(pair_scores, alignment, Member(0, 0), together) if c.member == Member(1, 1)]
+    other = alignment.group_of(Member(1, 1))
+    assert found.apart == f"another statement: group {other.id + 1}" and Member(0, 0) in other.members
+    cut = frozenset({frozenset((Member(0, 0), Member(1, 1)))})
+    (found,) = [c for c in candidates(pair_scores, alignment, Member(0, 0), together, cut=cut)
+                if c.member == Member(1, 1)]
+    assert found.apart == "you took them apart"
+
+
 def test_the_cli_applies_the_sidecar_and_writes_it_as_gold(story, embedder, tmp_path) -> None:
     session = Session(story, embedder)
     alignment = session.alignment()

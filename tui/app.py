@@ -79,6 +79,7 @@ class DiffApp(CursorKeys, ReviewKeys, App[None]):
         self.edit_note = ""
         self.stale_told = self.unsaved_told = False
         self.suggestion_list: tuple[tuple[Member, Member, float], ...] = ()
+        self.cut: frozenset[frozenset[Member]] = frozenset()  # the links the reader took apart
 
     # -- layout --------------------------------------------------------------------------------
 
@@ -430,12 +431,12 @@ class DiffApp(CursorKeys, ReviewKeys, App[None]):
         if focus is None or alignment is None or self.prepared is None or alignment.sentence(focus).boilerplate:
             return ()
         together = frozenset(self.view.selected.members) if self.view.selected else frozenset()
-        return candidates(self.prepared.pair_scores, alignment, focus, together)
+        return candidates(self.prepared.pair_scores, alignment, focus, together, cut=self.cut)
 
     def _show_alignment(self, alignment: Alignment, resolved: rv.Resolved) -> None:
         """Put a new alignment on screen (nothing selected yet), with its suggestions."""
         found = suggestions(self.prepared.pair_scores, alignment, resolved.cut) if self.prepared else ()
-        self.suggestion_list = found
+        self.suggestion_list, self.cut = found, resolved.cut
         self.view = replace(self.view, alignment=alignment, selected=None, divergence=None,
                             suggested=frozenset(m for a, b, _ in found for m in (a, b)))
 

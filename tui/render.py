@@ -14,6 +14,9 @@ from align.safe import visible as safe_visible
 from tui import palette
 
 
+_STRENGTH = {"conflict": 2, "variant": 1, "missing": 0}
+
+
 class Filter(str, Enum):
     all = "all"
     conflicts = "conflicts"  # groups with a conflict or a spelling variant: what a fact-checker hunts
@@ -93,7 +96,9 @@ def _sentence_text(member: Member, sentence: Sentence, view: View, is_selected: 
             text.stylize(palette.SEARCH_HIT, hit.start(), hit.end())
     if not (is_selected and view.selected):
         return text
-    glyphs: dict[tuple[int, str], Style] = {}
+    # one glyph after a detail: the divergence shown, else its strongest (a detail that conflicts
+    # with one article and is missing from another reads "Sunday≠", not "Sunday+≠")
+    glyphs: dict[int, tuple[int, str, Style]] = {}
     for divergence in view.selected.divergences:
         for span in (divergence.a_span, divergence.b_span):
             if span is None or span.member != member:
@@ -103,10 +108,10 @@ def _sentence_text(member: Member, sentence: Sentence, view: View, is_selected: 
                 style += Style(reverse=True)
             start, end = span.start - sentence.start, span.end - sentence.start
             text.stylize(style, start, end)
-            key = (end, palette.TYPE_GLYPH[divergence.type])
-            if divergence == view.divergence or key not in glyphs:
-                glyphs[key] = style
+            rank = 3 if divergence == view.divergence else _STRENGTH[divergence.type]
+            if end not in glyphs or rank > glyphs[end][0]:
+                glyphs[end] = (rank, palette.TYPE_GLYPH[divergence.type], style)
     # Glyphs go in from the back, so earlier offsets stay right.
-    for (end, glyph), style in sorted(glyphs.items(), key=lambda item: -item[0][0]):
+    for end, (_, glyph, style) in sorted(glyphs.items(), reverse=True):
         text = text[:end] + Text(glyph, style=style, end="") + text[end:]
     return text

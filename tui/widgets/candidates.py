@@ -28,5 +28,7 @@ class CandidatesView(Static):
             grouped = palette.ALIGNED_MARK if alignment.groups_of(m) else palette.UNIQUE_MARK
             out.append(f"{m.article + 1}·{m.sentence + 1:<3} {candidate.score:.2f} "
                        f"{palette.SUGGESTED_MARK if suggested else ' '}{grouped} ")
+            if candidate.apart:
+                out.append(f"({candidate.apart}) ", style="dim italic")
             out.append(" ".join(visible(alignment.sentence(m).text).split()) + "\n")
         self.update(out)

@@ -26,8 +26,8 @@ class GroupView(Static):
         for m in group.members:
             out.append(f"{palette.SELECTED_MARK if m == cursor else ' '}{m.article + 1}·{m.sentence + 1} ", style="bold")
             out.append(visible(alignment.sentence(m).text) + "\n")
-        scores = "  ".join(f"{p.a.article + 1}~{p.b.article + 1} {p.score:.2f}" for p in group.pairs)
-        out.append(f"pairs: {scores}\n", style="dim")
+        scores = "  ".join(f"{_name(p.a)}–{_name(p.b)} {p.score:.2f}" for p in group.pairs)
+        out.append(f"pairs (link probability): {scores}\n", style="dim")
         if not group.divergences:
             out.append("No divergent details.", style="dim")
         numbers = [str(n + 1) for n in range(len(names))]
@@ -35,3 +35,7 @@ class GroupView(Static):
             out.append(visible(line.label(numbers)), style=palette.detail_style(line.kind, line.type))
             out.append(f"  {line.type}\n", style="dim")
         self.update(out)
+
+
+def _name(member: Member) -> str:
+    return f"{member.article + 1}·{member.sentence + 1}"
