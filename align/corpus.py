@@ -10,6 +10,7 @@ and `date`.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import re
@@ -52,8 +53,10 @@ class Settings:
     review: bool  # apply a story's review file (beside its first article) where there is one
 
     def key(self) -> dict[str, Any]:
-        """What a finished story records, so that a rerun with other settings aligns it again."""
-        return {"model": self.model, "threshold": self.threshold, "pair_model": self.pair_model, "int8": self.int8,
+        """What a finished story records, so that a rerun with other settings (or another pair
+        model in the same file) aligns it again."""
+        return {"model": self.model, "threshold": self.threshold, "pair_model": self.pair_model,
+                "pair_model_sha256": _file_digest(self.pair_model) if self.pair_model else None, "int8": self.int8,
                 "keep_boilerplate": self.keep_boilerplate, "review": self.review}
 
 
@@ -135,15 +138,45 @@ def story_file(folder: Path, story: str) -> Path:
     return folder / "stories" / (safe + STORY_SUFFIX)
 
 
-def is_done(path: Path, story: Story, settings: Settings) -> bool:
-    """Whether a story's JSON is there, whole, for these articles and settings."""
+def _file_digest(source: str) -> str | None:
+    """The SHA-256 of a file's bytes; None for a URL or a file that cannot be read (its story is
+    then aligned again, and fails there with the reason)."""
+    if is_url(source):
+        return None
+    try:
+        return hashlib.sha256(Path(source).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _review_digest(story: Story, settings: Settings) -> str | None:
+    from align.review import default_path
+
+    path = default_path(story.sources[0].source) if settings.review else None
+    return _file_digest(str(path)) if path and path.exists() else None
+
+
+def to_redo(path: Path, story: Story, settings: Settings) -> str | None:
+    """Why a story must be aligned (again): "new" when its JSON is not there whole, or what changed
+    since: its articles (their content, not only their names), the settings, its review file.
+    None when it is done. A URL's page is not fetched again to compare."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
+        return "new"
     found = data.get("story", {}) if isinstance(data, dict) else {}
-    return (found.get("id") == story.id and found.get("settings") == settings.key()
-            and [a.get("source") for a in found.get("articles", [])] == [s.source for s in story.sources])
+    articles = found.get("articles", []) if isinstance(found, dict) else []
+    if found.get("id") != story.id:
+        return "new"
+    if [a.get("source") for a in articles] != [s.source for s in story.sources]:
+        return "its articles changed"
+    if any(a.get("sha256") != _file_digest(s.source) for a, s in zip(articles, story.sources) if not is_url(s.source)):
+        return "its articles changed"
+    if found.get("settings") != settings.key():
+        return "the settings changed"
+    if found.get("review_sha256") != _review_digest(story, settings):
+        return "its review file changed"
+    return None
 
 
 def align_story(story: Story, settings: Settings, embedder: Any, scorer: Any) -> str:
@@ -164,9 +197,11 @@ def align_story(story: Story, settings: Settings, embedder: Any, scorer: Any) ->
         sidecar = rv.Sidecar(sidecar_path)
         resolved = sidecar.resolve(sidecar.read(), articles)
     threshold = scorer.threshold if settings.threshold is None else settings.threshold
+    digests = [_file_digest(s.source) for s in story.sources]  # before reading: an edit meanwhile shows next run
+    review_digest = _review_digest(story, settings)
     alignment = align(articles, threshold, embedder, None, scorer, resolved)
     return to_json(alignment, {"story": {
-        "id": story.id, "settings": settings.key(),
-        "articles": [{"outlet": s.outlet, "source": s.source, "title": s.title, "date": s.date}
-                     for s in story.sources],
+        "id": story.id, "settings": settings.key(), "review_sha256": review_digest,
+        "articles": [{"outlet": s.outlet, "source": s.source, "title": s.title, "date": s.date, "sha256": d}
+                     for s, d in zip(story.sources, digests)],
     }})

@@ -79,6 +79,22 @@ def test_a_rerun_skips_what_is_done(corpus) -> None:
     assert tables(out) == found
 
 
+def test_a_rerun_aligns_again_a_story_whose_article_changed_and_says_so(tmp_path) -> None:
+    corpus, out = copy_clusters(tmp_path / "corpus", ["001", "002"]), tmp_path / "out"
+    assert diffnews("batch", str(corpus), "-o", str(out)).returncode == 0
+    added = "The governor said on Tuesday that 12 people were hurt in the storm."
+    with (corpus / "002" / "a.txt").open("a", encoding="utf-8") as article:
+        article.write("\n\n" + added + "\n")
+    again = diffnews("batch", str(corpus), "-o", str(out))
+    assert again.returncode == 0, again.stderr
+    assert "story 002: aligned again: its articles changed" in again.stderr
+    assert "1 stories aligned, 1 already done" in again.stderr
+    written = json.loads((out / "stories" / "002.json").read_text(encoding="utf-8"))
+    assert added in written["articles"][0]["text"]
+    settings = diffnews("batch", str(corpus), "-o", str(out), "--threshold", "0.5")
+    assert settings.stderr.count("aligned again: the settings changed") == 2
+
+
 def copy_clusters(folder: Path, names: list[str]) -> Path:
     for name in names:
         shutil.copytree(CLUSTERS / name, folder / name)

@@ -61,13 +61,13 @@ def batch(
     Parquet tables (stories, articles, sentences, groups, members, divergences, unaligned, outlets,
     outlet_pairs, outlet_divergences) in DIR, the --output folder, with a per-outlet summary printed.
 
-    A rerun skips the stories already done with the same settings (delete a story's JSON to align it
-    again); a story that fails is recorded with its error and the batch goes on; Ctrl-C keeps every
+    A rerun skips the stories already done and aligns again, saying so, those whose articles (their
+    content), settings or review file changed since (delete a story's JSON to align it again anyway); a story that fails is recorded with its error and the batch goes on; Ctrl-C keeps every
     finished story. Exit status 1 if any story failed.
     """
     from align import batch as engines
     from align import tables
-    from align.corpus import Outcome, Settings, is_done, read_corpus, story_file
+    from align.corpus import Outcome, Settings, read_corpus, story_file, to_redo
     from align.embed import default_cache_path, int8_by_default
     from tui.progress import stories_bar
 
@@ -86,7 +86,11 @@ def batch(
     settings = Settings(model, threshold, str(pair_model.resolve()) if pair_model else None,
                         int8_by_default(model) if int8 is None else int8,
                         None if no_cache else str(default_cache_path()), max_chars, keep_boilerplate, not no_review)
-    outcomes = {s.id: Outcome(s.id, "skipped") for s, f in zip(stories, files) if is_done(f, s, settings)}
+    reasons = {s.id: to_redo(f, s, settings) for s, f in zip(stories, files)}
+    outcomes = {story: Outcome(story, "skipped") for story, reason in reasons.items() if reason is None}
+    for story, reason in reasons.items():
+        if reason not in (None, "new"):
+            print(f"diffnews: story {visible(story)}: aligned again: {reason}", file=sys.stderr)
     jobs = [(s, str(f)) for s, f in zip(stories, files) if s.id not in outcomes]
     runner = (engines.run_ray(jobs, settings, ray, workers) if ray
               else engines.run_local(jobs, settings, workers or engines.cores()))
