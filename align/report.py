@@ -44,7 +44,7 @@ def _summary(alignment: Alignment) -> str:
     aligned = Counter(m.article for g in alignment.groups for m in set(g.members))
     kinds = Counter(d.kind for g in alignment.groups for d in g.divergences)
     rows = "".join(
-        f"<tr><td>{i + 1}</td><td>{escape(a.name)}</td><td>{escape(a.source)}</td>"
+        f'<tr><td>{i + 1}</td><td class="wrap">{escape(a.name)}</td><td class="wrap">{escape(a.source)}</td>'
         f"<td>{aligned[i]}</td><td>{unaligned[i]}</td></tr>"
         for i, a in enumerate(alignment.articles)
     )
@@ -203,9 +203,10 @@ _CSS = """
 *{box-sizing:border-box}
 body{margin:0 auto;max-width:110rem;padding:1rem;font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--ink);background:#fff}
 h1{font-size:1.4rem;margin:.2rem 0}h2{font-size:1.05rem;margin:.2rem 0}h3{font-size:1rem;margin:.4rem 0}
-table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ccc;padding:.15rem .5rem;text-align:left}
+table{border-collapse:collapse;margin:.5rem 0;max-width:100%}td,th{border:1px solid #ccc;padding:.15rem .5rem;text-align:left}td.wrap{overflow-wrap:anywhere}
+#chart{max-width:100%;height:auto}
 #chart .shared{fill:#0072B2}#chart .unique{fill:url(#hatch);stroke:#E69F00}#chart text{font-size:12px;fill:var(--ink)}
-#legend .key{margin-right:1rem;white-space:nowrap}
+#legend{display:flex;flex-wrap:wrap;gap:.2rem 1rem}#legend .key{white-space:nowrap}
 #columns{display:grid;grid-template-columns:repeat(var(--columns),minmax(15rem,1fr));gap:1rem;overflow-x:auto;margin-top:1rem}
 .column{border:1px solid #ccc;border-radius:6px;padding:.5rem .8rem}
 .column .source{color:var(--muted);font-size:.85rem;margin:0;word-break:break-all}
@@ -224,7 +225,7 @@ mark.cur{outline:2px solid #000}
 #details{position:sticky;bottom:0;max-height:30vh;overflow:auto;background:#fffbe6;border:1px solid #d9c97a;border-radius:6px;padding:.5rem 1rem;margin-top:1rem}
 #groups .group{border-top:1px solid #ddd}
 #groups li.cur{outline:2px solid #000}
-@media (max-width:700px){#columns{grid-template-columns:1fr}.column .body{max-height:none}body{padding:.5rem}}
+@media (max-width:700px){#columns{grid-template-columns:1fr}.column .body{max-height:none}body{padding:.5rem}td,th{padding:.15rem .25rem}}
 @media print{
  body{max-width:none;color:#000;background:#fff}
  #details{display:none}

@@ -186,3 +186,19 @@ def test_narrow_screen_stacks_the_columns(browser, seeds_page, tmp_path) -> None
         assert columns[1].location["x"] == columns[0].location["x"]
     finally:
         browser.set_window_size(1400, 1000)
+
+
+def test_at_400_pixels_nothing_runs_off_the_side(browser, seeds_page, tmp_path) -> None:
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": 400, "height": 800, "deviceScaleFactor": 1, "mobile": False})
+    try:
+        _open(browser, tmp_path, seeds_page)
+        wide = browser.execute_script(
+            "var w = document.documentElement.clientWidth, out = [];"
+            "document.querySelectorAll('body *').forEach(function (e) {"
+            "  if (e.getBoundingClientRect().right > w + 1 && !e.closest('.body')) out.push(e.tagName + '.' + e.className);"
+            "}); return out;")
+        assert wide == []
+        assert browser.execute_script("return document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
