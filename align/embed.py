@@ -42,6 +42,11 @@ def default_cache_path() -> Path:
     return cache_folder() / "embeddings.sqlite3"
 
 
+def languages_cache_path() -> Path:
+    """Where each article's language is kept (see align.language)."""
+    return cache_folder() / "languages.json"
+
+
 def model_key(model: str) -> str:
     """The name under which a model's vectors are cached: never shared between two models."""
     if model in _DEFAULT_ALIASES:

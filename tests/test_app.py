@@ -340,6 +340,18 @@ async def test_a_resize_lays_the_columns_out_at_once_and_keeps_the_group_in_view
                 assert paragraph_of(app, member).region.overlaps(column.region)
 
 
+async def test_an_article_not_in_english_gets_a_notice(gated, tmp_path) -> None:
+    from align.language import LanguageCheck
+    from tests.test_cli import GERMAN
+
+    articles = load_articles([write(tmp_path, "bericht.txt", GERMAN), SEEDS[0]])
+    app = DiffApp(articles, gated, DEFAULT_THRESHOLD, languages=LanguageCheck(articles, None))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        notices = [n.message for n in app._notifications]
+        assert any(m.startswith("bericht reads as German, not English") for m in notices), notices
+
+
 async def test_a_failing_alignment_is_a_message_not_a_crash() -> None:
     app = DiffApp(load_articles(SEEDS[:2]), Embedder("no-such-org/no-such-model", None), DEFAULT_THRESHOLD)
     async with app.run_test(size=(100, 30)) as pilot:

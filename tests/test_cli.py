@@ -206,6 +206,21 @@ def test_help_explains_the_command() -> None:
         assert command in result.stdout
 
 
+GERMAN = ("Eine junge republikanische Kongressmitarbeiterin ist am Montag zurückgetreten, nachdem ihr "
+          "Facebook-Beitrag über die Töchter von Präsident Obama eine Sensation im Internet geworden war.\n\n"
+          "Am Mittwoch hatte sie geschrieben, die beiden Mädchen sollten ein wenig Klasse zeigen. Sie "
+          "entschuldigte sich später und sagte, sie habe vorschnell geurteilt.\n")
+
+
+def test_an_article_not_in_english_is_named_on_stderr(tmp_path: Path) -> None:
+    german = write(tmp_path, "bericht.txt", GERMAN)
+    result = run(german, SEEDS[0], "-f", "json")
+    assert result.returncode == 0 and json.loads(result.stdout)["groups"] is not None
+    assert result.stderr.splitlines() == ["diffnews: warning: bericht reads as German, not English: the model "
+                                          "reads English, so its links and divergences there are unreliable"]
+    assert run(*SEEDS[:2], "-f", "json").stderr == ""
+
+
 def test_a_review_file_not_yet_made_exports_the_matchers_groups(tmp_path: Path) -> None:
     review = tmp_path / "new.json"
     result = run(*SEEDS[:2], "--review", str(review), "-f", "json")

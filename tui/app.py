@@ -16,6 +16,7 @@ from align import Prepared, prepare, regroup
 from align import review as rv
 from align.candidates import candidates, suggestions
 from align.embed import Embedder
+from align.language import LanguageCheck
 from align.pair_model import PairModel
 from align.export import render, write_atomic
 from align.model import Alignment, Article, DiffnewsError, Group, Member
@@ -65,9 +66,10 @@ class DiffApp(CursorKeys, ReviewKeys, App[None]):
 
     def __init__(self, articles: tuple[Article, ...], embedder: Embedder, threshold: float,
                  pair_model: PairModel | None = None, sidecar: rv.Sidecar | None = None,
-                 review: rv.Review | None = None) -> None:
+                 review: rv.Review | None = None, languages: LanguageCheck | None = None) -> None:
         super().__init__()
         self.articles, self.embedder, self.threshold = articles, embedder, threshold
+        self.languages = languages
         self.pair_model = pair_model
         self.prepared: Prepared | None = None
         self.view = View()
@@ -100,6 +102,14 @@ class DiffApp(CursorKeys, ReviewKeys, App[None]):
     def on_mount(self) -> None:
         self._redraw()
         self.align_in_background()
+        if self.languages:
+            self._tell_languages()
+
+    @work(thread=True, group="languages")
+    def _tell_languages(self) -> None:
+        """A notice for each article not in English, once the language check is done."""
+        for line in self.languages.result() if self.languages else ():
+            self.call_from_thread(self.notify, line, severity="warning", timeout=15)
 
     def on_resize(self, event: events.Resize) -> None:
         """Lay the columns out for the new size at once (the event carries it before the app's

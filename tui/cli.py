@@ -16,8 +16,9 @@ import typer
 from align import DEFAULT_MODEL, DEFAULT_THRESHOLD, DiffnewsError, align, load_articles
 from align import pair_model as pm
 from align import review as rv
-from align.embed import Embedder, Progress, default_cache_path, model_key
+from align.embed import Embedder, Progress, default_cache_path, languages_cache_path, model_key
 from align.export import FORMATS, format_of, render, write_atomic
+from align.language import LanguageCheck
 from align.match import METHODS
 from align.read import DEFAULT_MAX_CHARS
 from align.safe import visible
@@ -105,10 +106,11 @@ def diffnews(
     mismatch = (f"the pair model was trained on the vectors of {scorer.encoder}, not {encoder}: its "
                 "probabilities may be off (diffnews train makes one for this model)") if scorer.encoder != encoder else None
     chosen = scorer.threshold if threshold is None else threshold
+    languages = LanguageCheck(loaded, None if no_cache else languages_cache_path()) if model == DEFAULT_MODEL else None
     if viewer:
         from tui.app import DiffApp
 
-        DiffApp(loaded, embedder, chosen, scorer, sidecar, corrections).run()
+        DiffApp(loaded, embedder, chosen, scorer, sidecar, corrections, languages).run()
         if mismatch:  # said once the screen is the terminal's again
             print(f"diffnews: warning: {visible(mismatch)}", file=sys.stderr)
         return
@@ -120,7 +122,7 @@ def diffnews(
         if sidecar and alignment.stale else None
     unread = f"{review}: no such review file yet: the matcher's groups alone" \
         if review is not None and not no_review and not review.exists() else None
-    for warning in (embedder.warning, mismatch, stale, unread):
+    for warning in (embedder.warning, mismatch, stale, unread, *(languages.result() if languages else ())):
         if warning:
             print(f"diffnews: warning: {visible(warning)}", file=sys.stderr)
     text = render(alignment, fmt.value)
