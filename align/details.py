@@ -44,7 +44,7 @@ _NUMBER_WORDS = {
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "a hundred": 100,
     "dozen": 12, "a dozen": 12, "an": 1, "a": 1, "half an": 0.5, "half a": 0.5,
 }
-_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_SCALES = {"dozen": 12, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 # Vague amounts: they agree with any figure of their order of magnitude, and with each other only.
 _VAGUE = {"dozens": "dozens", "hundreds": "hundreds", "thousands": "thousands", "millions": "millions",
           "billions": "billions", "a couple": "couple"}
@@ -52,36 +52,45 @@ _UNIT_WORDS = "seconds|minutes|hours|days|weeks|months|years|decades"
 _PARTS_OF_DAY = "morning|afternoon|evening|night"
 
 _WORD = "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True))
-_FIGURE = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|(?:{_WORD}))(?:\s+(?:{'|'.join(_SCALES)}))?"
+_FIGURE = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|(?:{_WORD}))(?:[\s-]+(?:{'|'.join(_SCALES)}))?"
 _APPROX = r"(?:(?:just\s+|a\s+little\s+)?(?:over|under|more\s+than|less\s+than|about|around|nearly|almost|roughly|some|up\s+to|at\s+least)\s+)?"
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _UNITS = {"second": 1 / 60, "minute": 1, "min": 1, "hour": 60, "day": 1440, "week": 10080,
-          "month": 43200, "year": 525600}
+          "month": 43200, "year": 525600, "decade": 5256000}
 
 # Relative and partial dates: "last week", "earlier this year", "recently", "the mid-1970s".
 _RELATIVE_DATE = re.compile(
     r"\b(?:(?:earlier|later)\s+)?(?:this|last|next|past)\s+(?:week|weekend|month|year|fall|autumn|spring|summer|winter)\b"
     r"|\b(?:the\s+)?(?:past|last|next|coming)\s+(?:few|couple\s+of|several)\s+(?:days|weeks|months|years)\b"
     r"|\b(?:over\s+|during\s+)?the\s+weekend\b|\bthroughout\s+the\s+week\b|\brecent(?:ly)?\b"
-    r"|\b(?:the\s+)?(?:(?:early|mid|late)-)?(?:1[89]|20)\d0s\b", re.I)
+    r"|\b(?:the\s+)?(?:(?:early|mid|late)-)?(?:1[89]|20)\d0s\b"
+    r"|\b(?:(?:several|a\s+few|a\s+couple\s+of|many|two|three|four|five|\d+)\s+)?(?:days|weeks|months|years|decades)\s+ago\b"
+    r"|\ba\s+(?:day|week|month|year|decade|century)\s+ago\b"
+    r"|\b(?:in\s+)?the\s+coming\s+(?:days|weeks|months|years)\b|\b(?:yesterday|tomorrow)\b|\bvery\s+soon\b",
+    re.I)
 
 _DIGITS = tuple("0123456789")
 # Each kind's patterns, earlier ones winning where they overlap, with the strings (case-folded) a
 # sentence must hold for the pattern to match at all: most sentences skip the slowest patterns.
 _PATTERNS: list[tuple[DetailKind, re.Pattern[str], tuple[str, ...]]] = [
-    ("money", re.compile(rf"(?:[$€£]\s?{_FIGURE}|{_FIGURE}\s+(?:dollars|euros|pounds|rubles|roubles))\b", re.I),
+    ("money", re.compile(rf"(?:(?<!\w){_APPROX}[$€£]\s?{_FIGURE}|\b{_APPROX}{_FIGURE}\s+(?:dollars|euros|pounds|rubles|roubles))\b", re.I),
      ("$", "€", "£", "dollars", "euros", "pounds", "rubles", "roubles")),
-    ("percent", re.compile(rf"{_FIGURE}\s?(?:%|percent\b|per\s+cent\b)", re.I), ("%", "cent")),
-    ("duration", re.compile(rf"\b{_APPROX}{_FIGURE}[\s-]+(?:seconds?|minutes?|mins?|hours?|days?|weeks?|months?|years?)\b", re.I),
-     ("second", "min", "hour", "day", "week", "month", "year")),
+    ("percent", re.compile(rf"\b{_APPROX}{_FIGURE}\s?(?:%|percent\b|per\s+cent\b)", re.I), ("%", "cent")),
+    # an age ("14-year-old", "16 and 18 years old") is no duration
+    ("duration", re.compile(rf"\b{_APPROX}{_FIGURE}[\s-]+(?:seconds?|minutes?|mins?|hours?|days?|weeks?|months?|years?|decades?)\b(?![\s-]+(?:old|ago)\b)", re.I),
+     ("second", "min", "hour", "day", "week", "month", "year", "decade")),
     # vague durations: "several minutes", "for months" (a group named d is the detail itself)
-    ("duration", re.compile(rf"\b(?:several|a few|a couple of|many)\s+(?:{_UNIT_WORDS})\b", re.I), ()),
+    ("duration", re.compile(rf"\b(?:several|a few|a couple of|many)\s+(?:{_UNIT_WORDS})\b(?!\s+ago\b)", re.I), ()),
     ("duration", re.compile(rf"\bfor\s+(?P<d>{_UNIT_WORDS})\b", re.I), ()),
     ("time", re.compile(r"\b(?:\d{1,2}:\d{2}\s?(?:[ap]\.?m\.?)?|\d{1,2}\s?[ap]\.m\.|\d{1,2}\s?[ap]m\b|midnight|noon)(?:\s?(?:CET|GMT|UTC|EST|EDT|ET|PT|MSK))?", re.I), ()),
     # parts of the day, when they date something: "Friday morning", "late afternoon", "in the evening"
     ("time", re.compile(rf"\b(?:{'|'.join(_WEEKDAYS)}|early|late|this|that|yesterday|tomorrow|in\s+the)\s+"
                         rf"(?P<d>{_PARTS_OF_DAY})\b", re.I), ()),
     ("date", _RELATIVE_DATE, ()),
+    # a part of a month: "the end of February", "early March", "mid-June 2014"
+    ("date", re.compile(rf"\b(?:(?:the\s+)?(?:end|beginning|start|middle)\s+of|early|late|mid-?)\s*(?:{_MONTH})\b(?:,?\s+\d{{4}})?",
+                        re.I), ()),
+    ("date", re.compile(r"\b(?:1[89]|20)\d\d\s?[-–]\s?(?:1[89]|20)\d\d\b"), _DIGITS),  # years served: "1989-2013"
     ("date", re.compile(rf"\b(?:(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH})\.?(?:,?\s+\d{{4}})?|(?:{_MONTH})\.?\s+\d{{4}}|(?:1[89]|20)\d\d)\b", re.I),
      _DIGITS),
     ("weekday", re.compile(rf"\b(?:{'|'.join(_WEEKDAYS)})\b", re.I), ()),
@@ -89,6 +98,7 @@ _PATTERNS: list[tuple[DetailKind, re.Pattern[str], tuple[str, ...]]] = [
 ]
 
 _CAPITALISED_BEFORE = re.compile(r"\b([A-Z][a-z]+)\s+$")
+_CODE_BEFORE = re.compile(r"\b[A-Za-z]+-$")
 _MONTH_WORD = re.compile(rf"\b(?:{_MONTH})\b", re.I)
 # Quotation marks: double ones, an opening single one, and a closing single one after punctuation
 # ("... still time.’"; elsewhere ’ is an apostrophe: "There’s").
@@ -99,7 +109,7 @@ _NICKNAME_AFTER = re.compile(r"[”\"] [A-Z][a-z]+")
 _CONTRACTIONS = [(re.compile(pattern), full) for pattern, full in (
     (r"\bwon't\b", "will not"), (r"\bcan't\b|\bcannot\b", "can not"), (r"n't\b", " not"), (r"'re\b", " are"),
     (r"'m\b", " am"), (r"'ve\b", " have"), (r"'ll\b", " will"), (r"'d\b", " would"), (r"'s\b", " is"))]
-_NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|none|nobody|nothing|without|cannot|den(?:y|ies|ied|ying))\b|\w+n[’']t\b", re.I)
+_NEGATION = re.compile(r"\b(?:not|no|zero|never|neither|nor|none|nobody|nothing|without|cannot|den(?:y|ies|ied|ying))\b|\w+n[’']t\b", re.I)
 # Words a negation passes over to reach what it denies ("will not *invade*", "not a *spot*").
 _NEGATED_SKIP = frozenset(
     "a an the be been being have has had do does did any really yet even just only ever always "
@@ -231,7 +241,10 @@ def words_after(text: str, end: int, skip: frozenset[str], limit: int) -> list[s
 
 
 def _in_a_name(text: str, start: int, figure: str) -> bool:
-    """A digit after a capitalised word is part of a name ("Article 1", "Flight 370"), not a figure."""
+    """A digit after a capitalised word is part of a name ("Article 1", "Flight 370"), and one
+    joined to letters by a hyphen part of a code ("LK-99", "F-35", "COVID-19"): not a figure."""
+    if figure[:1].isdigit() and _CODE_BEFORE.search(text, 0, start):
+        return True
     before = _CAPITALISED_BEFORE.search(text, 0, start)
     return before is not None and figure[:1].isdigit() and before.group(1).lower() not in _NOT_NAMES
 
@@ -287,6 +300,7 @@ def _split_approx(text: str) -> tuple[str, str]:
 
 def _number_value(text: str) -> float | None:
     text = re.sub(r"\s+(dollars|euros|pounds|rubles|roubles)$", "", text)
+    text = re.sub(rf"-(?=(?:{'|'.join(_SCALES)})$)", " ", text)  # "two-dozen"
     scale = 1.0
     for word, factor in _SCALES.items():
         if text.endswith(" " + word):
@@ -320,6 +334,8 @@ def month_of(date_value: str) -> int | None:
 
 
 def _date_value(text: str) -> str | None:
+    if span := re.fullmatch(r"((?:1[89]|20)\d\d)\s?[-–]\s?((?:1[89]|20)\d\d)", text):
+        return f"{span.group(1)}-{span.group(2)}"  # agrees with either end (see divergence._agree)
     year = re.search(r"\b(1[89]|20)\d\d\b", text)
     month = next((n for m, n in _MONTHS.items() if re.search(rf"\b{m}\b", text)), None)
     day = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b(?!\d)", text.replace(year.group(), "") if year else text)
@@ -356,7 +372,7 @@ def _time_value(text: str) -> str | None:
 
 
 def _duration_value(text: str) -> str | None:
-    unit = re.search(r"(second|minute|min|hour|day|week|month|year)s?\b", text)
+    unit = re.search(r"(second|minute|min|hour|day|week|month|year|decade)s?\b", text)
     if not unit:
         return None
     qualifier, amount = _split_approx(text[: unit.start()].strip(" -"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from functools import cached_property
 from itertools import combinations
 
@@ -14,6 +15,7 @@ from rapidfuzz.distance import Levenshtein
 from align.details import VALUE_KINDS, Detail, month_of, months_named, spaced_words, stems, words_after, words_before
 from align.model import Divergence, DivergenceType, Group, Member, Sentence, Span
 
+ROUNDING = 0.02  # "$13.6 million" rounds "$13,625,777" (0.2% apart); "12" and "15" are two figures
 _VAGUE_FLOOR = {"dozens": 24, "hundreds": 200, "thousands": 2000, "millions": 2e6, "billions": 2e9, "couple": 2}
 _VAGUE_CEILING = {"couple": 3}
 # The hours a part of the day covers: a clock time inside them agrees with it.
@@ -38,8 +40,8 @@ Located = tuple[Member, Detail]
 _COUNT_FILLERS = frozenset({"of", "the", "a", "an", "and", "or", "more", "than", "some", "about"})
 _DAYS_AROUND = re.compile(r"\bweek(?:end)?\b", re.I)
 _DATE_FILLERS = frozenset(
-    "on the a an of last this next late early by at in and or to from since until was were is are has had "
-    "have said says told".split())
+    "on the a an of last this next late early by at in into and or to from since until was were is are has had "
+    "have said says told after before during around through about for with".split())
 
 
 def diverge(
@@ -95,13 +97,13 @@ class _Context:
 
     def same_thing(self, mine: Located, theirs: Located) -> bool:
         """Whether two values can be of one thing: counts must count the same thing, and two days
-        or a relative date and a date must date it (the words before them share a stem: "the call
-        on Thursday" and "the call on Saturday" conflict; pressure kept up on Sunday and reactions
-        on Friday are two events, each missing on the other side). Two dates ("from 1966" / "from
-        1967") conflict."""
+        or dates must date it (the words before them share a stem: "the call on Thursday" and "the
+        call on Saturday" conflict; pressure kept up on Sunday and reactions on Friday, or "a
+        charade into 2016" and "the 2012 Benghazi attack", are two events, each missing on the
+        other side)."""
         if mine[1].kind == "number":
             return bool(self._counted(mine) & self._counted(theirs))
-        if mine[1].kind == "weekday" or (mine[1].kind == "date" and _relative(mine) != _relative(theirs)):
+        if mine[1].kind in ("weekday", "date"):
             return bool(self.dated(mine[0], mine[1].start) & self.dated(theirs[0], theirs[1].start))
         return True
 
@@ -195,9 +197,16 @@ def _agree(a: str, b: str) -> bool:
 
 def _vaguely(a: str, b: str) -> bool:
     """A vague amount ("thousands", "a couple") and an exact one it covers ("more than 100,000",
-    "two"), or a duration without a figure ("several minutes") and one with it."""
+    "two"), a duration without a figure ("several minutes") and one with it, a bound and a figure
+    inside it ("over 10 percent" / "10.8 percent"), or a round figure and the exact one it rounds
+    ("$13.6 million" / "$13,625,777")."""
     if a.startswith("~") != b.startswith("~"):
         return a.endswith("min") or b.endswith("min")
+    if (figures := _figures(a, b)) is not None:
+        (x, x_bound), (y, y_bound) = figures
+        if x_bound or y_bound:
+            return (x_bound, y_bound).count("") == 1 and (_within(y, x_bound, x) if x_bound else _within(x, y_bound, y))
+        return _rounds(x, y) or _rounds(y, x)
     if (a in _VAGUE_FLOOR) == (b in _VAGUE_FLOOR):
         return False
     vague, exact = (a, b) if a in _VAGUE_FLOOR else (b, a)
@@ -206,6 +215,27 @@ def _vaguely(a: str, b: str) -> bool:
     except ValueError:
         return False
     return _VAGUE_FLOOR[vague] <= amount <= _VAGUE_CEILING.get(vague, float("inf"))
+
+
+def _figures(a: str, b: str) -> tuple[tuple[float, str], tuple[float, str]] | None:
+    """Two plain figures (a bound "<" or ">" kept apart), or None if either is something else."""
+    try:
+        return ((float(a.lstrip("<>").removesuffix("min")), a[:1] if a[:1] in "<>" else ""),
+                (float(b.lstrip("<>").removesuffix("min")), b[:1] if b[:1] in "<>" else ""))
+    except ValueError:
+        return None
+
+
+def _within(value: float, bound: str, limit: float) -> bool:
+    return value > limit if bound == ">" else value < limit
+
+
+def _rounds(rough: float, exact: float) -> bool:
+    """Whether `rough` is `exact` rounded to its two or three leading digits (within 2%)."""
+    if rough == exact or not rough or not exact:
+        return False
+    digits = len(Decimal(str(rough)).normalize().as_tuple().digits)
+    return digits <= 3 and abs(rough - exact) <= ROUNDING * max(abs(rough), abs(exact))
 
 
 def _compare_values(left: list[Located], right: list[Located], context: _Context) -> list[Divergence]:

@@ -275,3 +275,56 @@ def test_a_name_two_letters_apart_and_similar_enough_is_a_variant(tmp_path, embe
     result = pair(tmp_path, embedder, "Mr. Cowan said he would rely on the staff of Senator Kerry.",
                   "Cowmen said he would rely on the staff of Senator Kerry.")
     assert ("name", "variant", "Cowan", "Cowmen") in labels(result)
+
+
+def flags(a: str, b: str) -> set[tuple[str, str, str | None, str | None]]:
+    """What diffnews flags between two sentences taken as one group (no model involved)."""
+    from align.evaluate import DivergenceCase, flagged
+
+    return set(flagged(DivergenceCase("case", a, b, frozenset())))
+
+
+def conflicts(a: str, b: str) -> set[tuple[str, str, str | None, str | None]]:
+    return {f for f in flags(a, b) if f[1] in ("conflict", "variant")}
+
+
+def test_years_of_two_different_things_do_not_conflict() -> None:
+    assert conflicts("Republicans will drag the political charade into 2016, he said.",
+                     "He criticised the inquiry into the 2012 Benghazi attack.") == set()
+    assert conflicts("The admiral departs January 1, the Navy said.",
+                     "The admiral, whose command years began in 2010, will leave.") == set()
+    # one thing dated two ways still conflicts
+    assert conflicts("The treaty was signed in 1966.", "The treaty was signed in 1967.") == {
+        ("date", "conflict", "1966", "1967")}
+
+
+def test_a_code_is_no_figure_and_an_age_no_duration() -> None:
+    assert not any("99" in (f[2] or "") for f in flags("LK-99 is a superconductor, they said.",
+                                                       "The material conducts at 30 degrees, they said."))
+    assert conflicts("The 14-year-old suspect was held for 16 hours.",
+                     "The suspect, 14, was held for 16 hours.") == set()
+    assert not any(f[0] == "duration" for f in flags("His daughters, 16 and 18 years old, were there.",
+                                                     "His daughters were there."))
+
+
+def test_the_end_of_a_month_is_a_date_and_zero_is_a_negation() -> None:
+    assert ("date", "missing", "the end of February", None) in flags(
+        "The vote is expected by the end of February.", "The vote is expected soon.")
+    assert not any(f[0] == "date" for f in flags("The vote is expected by the end of February.",
+                                                 "The vote is expected on Feb. 28."))
+    assert conflicts("Current can flow with no resistance.", "It has zero electrical resistance.") == set()
+
+
+def test_a_round_figure_and_a_bound_are_variants_of_the_exact_one() -> None:
+    assert conflicts("The firm paid $13.6 million in fees.", "The firm paid $13,625,777 in fees.") == {
+        ("money", "variant", "$13.6 million", "$13,625,777")}
+    assert conflicts("Prices rose over 10 percent.", "Prices rose 10.8 percent.") == {
+        ("percent", "variant", "over 10 percent", "10.8 percent")}
+    assert conflicts("Prices rose 12 percent.", "Prices rose 15 percent.") == {
+        ("percent", "conflict", "12 percent", "15 percent")}
+
+
+def test_a_time_ago_is_a_date_and_decades_a_duration() -> None:
+    assert ("date", "missing", None, "several months ago") in flags("He left.", "He left several months ago.")
+    assert ("duration", "conflict", "two decades", "three decades") in flags(
+        "He served in office for two decades.", "He served in office for three decades.")
