@@ -12,7 +12,7 @@ from align import pair_model
 from align.divergence import diverge
 from align.embed import DEFAULT_MODEL, Embedder, Progress
 from align.features import PairFeatures, pair_features
-from align.match import METHODS, PairScores, group, score_pairs
+from align.match import METHODS, PairScores, group, mutual_best, score_pairs
 from align.model import Alignment, Article, DiffnewsError
 from align.read import DEFAULT_MAX_CHARS, read_source
 from align.review import Resolved, apply
@@ -128,11 +128,15 @@ def regroup(prepared: Prepared, threshold: float, review: Resolved | None = None
     groups = group(prepared.articles, prepared.pair_scores, threshold, prepared.floor)
     if review is not None:
         groups = apply(review, prepared.articles, prepared.pair_scores, groups)
+    by_pair = {(s.x, s.y): s for s in prepared.pair_scores}
     with_divergences = []
     for g in groups:
         sentences = {m: prepared.articles[m.article].sentences[m.sentence] for m in g.members}
         details = {m: prepared.details[m.article][m.sentence] for m in g.members}
-        with_divergences.append(replace(g, divergences=diverge(g, sentences, details)))
+        found = diverge(g, sentences, details)
+        if g.origin == "matcher":  # a group the reader made or checked vouches for its pairs
+            found = tuple(d for d in found if d.type == "missing" or mutual_best(by_pair, d.a, d.b))
+        with_divergences.append(replace(g, divergences=found))
     return Alignment(prepared.articles, tuple(with_divergences), prepared.model, threshold,
                      review.stale if review else ())
 

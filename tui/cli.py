@@ -137,9 +137,10 @@ eval_app = command_app()
 
 @eval_app.command(context_settings=HELP)
 def evaluate(
-    gold: Annotated[Path, typer.Argument(
-        metavar="GOLD.jsonl", help="One case a line: {id, articles: [[sentence, ...], ...], links: [[a, i, b, j], ...]}; "
-        "or a review file the viewer saved, whose reviewed groups are the gold.",
+    golds: Annotated[list[Path], typer.Argument(
+        metavar="GOLD.jsonl...", help="One or more gold files, their cases scored together. One case a line: "
+        "{id, articles: [[sentence, ...], ...], links: [[a, i, b, j], ...]}; or a review file the viewer saved, "
+        "whose reviewed groups are the gold.",
         show_default=False)],
     threshold: Annotated[float | None, typer.Option(
         min=0.0, max=1.0, help="The threshold to score at (default: the pair model's).", show_default=False)] = None,
@@ -161,7 +162,7 @@ def evaluate(
     errors: Annotated[bool, typer.Option(
         "--errors", help="List each false and missed link (with its sentences and score) and divergence.")] = False,
 ) -> None:
-    """Align each case of a gold file and score the predicted sentence links against the gold links.
+    """Align each case of one or more gold files and score the predicted sentence links against the gold links.
 
     A predicted link is any two sentences of different articles in one group. Prints micro
     precision, recall and F1 over all cases, and each case's figures. Lines of the form
@@ -175,7 +176,8 @@ def evaluate(
     if loco and (method.value != "learned" or pair_model is not None):
         raise DiffnewsError("--loco trains its own pair models: it goes with the learned method and no --pair-model")
     scorer = pm.load(pair_model) if pair_model else pm.shipped()
-    everything = _reviewed_gold(gold, model) if reviewed.is_review_file(gold) else ev.read_gold(gold)
+    everything = [case for gold in golds
+                  for case in (_reviewed_gold(gold, model) if reviewed.is_review_file(gold) else ev.read_gold(gold))]
     cases = [c for c in everything if isinstance(c, ev.GoldCase)]
     flagged = [c for c in everything if isinstance(c, ev.DivergenceCase)]
     result: dict[str, object] = {"cases": len(everything)}
@@ -218,7 +220,7 @@ def evaluate(
         if as_json and errors:
             result["errors"] = [{"case": e.case, "kind": e.kind, "link": list(e.link), "score": e.score} for e in wrong]
         if not as_json:
-            if method.value == "learned" and not loco and _trained_on(scorer, gold):
+            if method.value == "learned" and not loco and any(_trained_on(scorer, gold) for gold in golds):
                 print("note: the pair model was trained on this gold file; --loco scores each case with a "
                       "model that has not seen it\n")
             if sweep:
