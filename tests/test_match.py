@@ -164,3 +164,34 @@ def test_the_quote_bonus_finds_the_quoted_words_in_whichever_article_prints_them
     found = {(p.x, p.y): np.argwhere(p.score - q.score > SHARED_QUOTE_BONUS / 2).tolist()
              for p, q in zip(scored(quoted), unquoted)}
     assert found == {(0, 1): [[1, 2]], (0, 2): [[1, 0]], (1, 2): []}
+
+
+def test_mutual_best_means_each_is_the_others_best_in_its_article() -> None:
+    from align.match import mutual_best
+
+    by_pair = {(0, 1): scores(0, 1, [[0.9, 0.95], [0.2, 0.3]])}
+    assert mutual_best(by_pair, Member(0, 0), Member(1, 1))
+    assert mutual_best(by_pair, Member(1, 1), Member(0, 0))  # either order
+    assert not mutual_best(by_pair, Member(0, 0), Member(1, 0))  # 0.0's best in article 1 is 1.1
+    assert not mutual_best(by_pair, Member(0, 1), Member(1, 1))  # 1.1's best in article 0 is 0.0
+
+
+def test_conflicts_and_variants_are_shown_only_between_mutual_best_matches(embedder) -> None:
+    from align import load_articles, prepare, regroup
+    from align.divergence import diverge
+    from align.match import mutual_best
+    from tests.conftest import SEEDS
+
+    prepared = prepare(load_articles(SEEDS), embedder)
+    by_pair = {(s.x, s.y): s for s in prepared.pair_scores}
+    shown = regroup(prepared, 0.2)  # a low threshold: loose groups, where the rule has work to do
+    kept = dropped = 0
+    for g in shown.groups:
+        for d in g.divergences:
+            assert d.type == "missing" or mutual_best(by_pair, d.a, d.b)
+            kept += d.type != "missing"
+        sentences = {m: prepared.articles[m.article].sentences[m.sentence] for m in g.members}
+        details = {m: prepared.details[m.article][m.sentence] for m in g.members}
+        dropped += sum(d.type != "missing" for d in diverge(g, sentences, details)) - sum(
+            d.type != "missing" for d in g.divergences)
+    assert kept and dropped
