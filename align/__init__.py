@@ -13,7 +13,7 @@ from align.divergence import diverge
 from align.embed import DEFAULT_MODEL, Embedder, Progress
 from align.features import PairFeatures, pair_features
 from align.match import METHODS, PairScores, group, mutual_best, score_pairs
-from align.model import Alignment, Article, DiffnewsError
+from align.model import Alignment, Article, DiffnewsError, Divergence
 from align.read import DEFAULT_MAX_CHARS, read_source
 from align.review import Resolved, apply
 from align.segment import clauses, segment
@@ -135,10 +135,17 @@ def regroup(prepared: Prepared, threshold: float, review: Resolved | None = None
         details = {m: prepared.details[m.article][m.sentence] for m in g.members}
         found = diverge(g, sentences, details)
         if g.origin == "matcher":  # a group the reader made or checked vouches for its pairs
-            found = tuple(d for d in found if d.type == "missing" or mutual_best(by_pair, d.a, d.b))
+            found = tuple(d for d in found if _sure(d, by_pair))
         with_divergences.append(replace(g, divergences=found))
     return Alignment(prepared.articles, tuple(with_divergences), prepared.model, threshold,
                      review.stale if review else ())
+
+
+def _sure(divergence: Divergence, by_pair: dict[tuple[int, int], PairScores]) -> bool:
+    """Whether a divergence in a group the matcher made may be shown: a conflict or a variant only
+    between two sentences that are each other's best match (in a looser pair they may make two
+    statements), except a name spelt two ways, which is so whatever the two sentences say."""
+    return divergence.type == "missing" or divergence.kind == "name" or mutual_best(by_pair, divergence.a, divergence.b)
 
 
 def align(

@@ -35,7 +35,7 @@ def _apart(alignment: Alignment, member: Member, candidate: Member, cut: frozens
     if frozenset((member, candidate)) in cut:
         return "you took them apart"
     shared = [g for g in alignment.groups_of(candidate) if member in g.members]
-    return f"another statement: group {shared[0].id + 1}" if shared else ""
+    return f"with it in group {shared[0].id + 1}" if shared else ""
 
 
 def _row(pair_scores: tuple[PairScores, ...], member: Member, other: int) -> np.ndarray:

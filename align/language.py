@@ -92,7 +92,10 @@ class LanguageCheck:
         self._thread.start()
 
     def _run(self, articles: Sequence[Article], cache_file: Path | None) -> None:
-        self._found = not_english(articles, cache_file)
+        try:
+            self._found = not_english(articles, cache_file)
+        except OSError as error:  # the identifier unpacks its model to a temporary file first
+            self._found = (f"the articles' language was not checked ({error.strerror or error})",)
 
     def result(self) -> tuple[str, ...]:
         """The lines, once the thread is done."""

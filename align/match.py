@@ -224,10 +224,10 @@ def group(
 
 
 def mutual_best(by_pair: dict[tuple[int, int], PairScores], a: Member, b: Member) -> bool:
-    """Whether two sentences of different articles are each the other's best match in its article.
-    Only such a pair is sure enough to show a conflict or a variant between: on the shared blind
-    gold, 0.86 of the conflicts and variants between such pairs sit on two sentences a reader
-    links, against 0.67 of all (see docs/measuring.md)."""
+    """Whether two sentences of different articles are each the other's best match in its article:
+    a pair sure enough to show a conflict between (on the shared blind gold, 0.86 of the conflicts
+    and variants between such pairs sit on two sentences a reader links, against 0.67 of all; see
+    docs/measuring.md)."""
     a, b = (a, b) if a.article < b.article else (b, a)
     scores = by_pair[(a.article, b.article)].score
     best = scores[a.sentence, b.sentence]

@@ -334,10 +334,12 @@ async def test_a_resize_lays_the_columns_out_at_once_and_keeps_the_group_in_view
         shown = [c for c in app.query(ArticleColumn) if c.display]
         assert len(shown) == 2 and all(c.region.width >= 30 for c in shown)
         await pilot.pause(0.2)
-        for member in app.view.selected.members:
+        for member in {m.article: m for m in reversed(app.view.selected.members)}.values():  # each one's first
             column = app.query_one(f"#article-{member.article}", ArticleColumn)
-            if column.display:
+            if column.display and member.article != app.view.focus.article:
                 assert paragraph_of(app, member).region.overlaps(column.region)
+        assert paragraph_of(app, app.view.focus).region.overlaps(
+            app.query_one(f"#article-{app.view.focus.article}", ArticleColumn).region)
 
 
 async def test_an_article_not_in_english_gets_a_notice(gated, tmp_path) -> None:

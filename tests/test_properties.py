@@ -55,7 +55,7 @@ def test_json_export_always_loads_and_follows_the_schema(embedder, tmp_path_fact
     folder = tmp_path_factory.mktemp("prop")
     data = json.loads(to_json(align(load_articles([write(folder, "a.txt", left), write(folder, "b.txt", right)]),
                                     embedder=embedder)))
-    assert data["schema"] == "diffnews/1" and set(data) == {"schema", "model", "threshold", "articles", "groups", "unaligned"}
+    assert data["schema"] == "diffnews/1" and set(data) == {"schema", "counted_from", "model", "threshold", "articles", "groups", "unaligned"}
     for a in data["articles"]:
         assert set(a) == {"id", "name", "source", "text", "sentences"}
         for s in a["sentences"]:
