@@ -109,7 +109,8 @@ _NICKNAME_AFTER = re.compile(r"[”\"] [A-Z][a-z]+")
 _CONTRACTIONS = [(re.compile(pattern), full) for pattern, full in (
     (r"\bwon't\b", "will not"), (r"\bcan't\b|\bcannot\b", "can not"), (r"n't\b", " not"), (r"'re\b", " are"),
     (r"'m\b", " am"), (r"'ve\b", " have"), (r"'ll\b", " will"), (r"'d\b", " would"), (r"'s\b", " is"))]
-_NEGATION = re.compile(r"\b(?:not|no|zero|never|neither|nor|none|nobody|nothing|without|cannot|den(?:y|ies|ied|ying))\b|\w+n[’']t\b", re.I)
+_NEGATION = re.compile(r"\b(?:not|no|zero|never|neither|nor|none|nobody|nothing|without|cannot"
+    r"|den(?:y|ies|ied|ying)(?=\s+(?:any|that|having|(?:the\s+)?(?:reports?|claims?|allegations?|accusations?)|wrongdoing)\b))\b|\w+n[’']t\b", re.I)
 # Words a negation passes over to reach what it denies ("will not *invade*", "not a *spot*").
 _NEGATED_SKIP = frozenset(
     "a an the be been being have has had do does did any really yet even just only ever always "

@@ -324,6 +324,11 @@ def test_a_round_figure_and_a_bound_are_variants_of_the_exact_one() -> None:
         ("percent", "conflict", "12 percent", "15 percent")}
 
 
+def test_deny_is_an_act_not_a_negation() -> None:
+    assert conflicts("The bill would allow businesses to deny service over religious beliefs.",
+                     "The bill would let businesses refuse service over religious beliefs.") == set()
+
+
 def test_a_time_ago_is_a_date_and_decades_a_duration() -> None:
     assert ("date", "missing", None, "several months ago") in flags("He left.", "He left several months ago.")
     assert ("duration", "conflict", "two decades", "three decades") in flags(
