@@ -9,15 +9,13 @@ article already seen costs nothing, and a new one is looked at while its sentenc
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import threading
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from align.model import Article
+from align.model import Article, DiffnewsError
 from align.review import digest
 
 SURE = 0.95  # the identifier's probability under which an article is taken as English
@@ -70,17 +68,13 @@ def _read(path: Path | None) -> dict[str, str]:
 
 def _write(path: Path, languages: dict[str, str]) -> None:
     """Atomically; a cache folder that cannot be written only costs the next run the look again."""
+    from align.export import write_atomic
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".languages-", suffix=".tmp")
-    except OSError:
+        write_atomic(path, json.dumps(languages))
+    except (OSError, DiffnewsError):
         return
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(languages, stream)
-        os.replace(temporary, path)
-    except OSError:
-        Path(temporary).unlink(missing_ok=True)
 
 
 class LanguageCheck:
