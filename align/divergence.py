@@ -210,20 +210,22 @@ def _vaguely(a: str, b: str) -> bool:
     if (a in _VAGUE_FLOOR) == (b in _VAGUE_FLOOR):
         return False
     vague, exact = (a, b) if a in _VAGUE_FLOOR else (b, a)
+    figure = _figure(exact)
+    return figure is not None and _VAGUE_FLOOR[vague] <= figure[0] <= _VAGUE_CEILING.get(vague, float("inf"))
+
+
+def _figure(value: str) -> tuple[float, str] | None:
+    """A plain figure and its bound ("<", ">" or ""), or None if the value is something else."""
     try:
-        amount = float(exact.lstrip("<>").removesuffix("min"))
+        return float(value.lstrip("<>").removesuffix("min")), value[:1] if value[:1] in "<>" else ""
     except ValueError:
-        return False
-    return _VAGUE_FLOOR[vague] <= amount <= _VAGUE_CEILING.get(vague, float("inf"))
+        return None
 
 
 def _figures(a: str, b: str) -> tuple[tuple[float, str], tuple[float, str]] | None:
-    """Two plain figures (a bound "<" or ">" kept apart), or None if either is something else."""
-    try:
-        return ((float(a.lstrip("<>").removesuffix("min")), a[:1] if a[:1] in "<>" else ""),
-                (float(b.lstrip("<>").removesuffix("min")), b[:1] if b[:1] in "<>" else ""))
-    except ValueError:
-        return None
+    """Two plain figures, or None if either is something else."""
+    x, y = _figure(a), _figure(b)
+    return (x, y) if x is not None and y is not None else None
 
 
 def _within(value: float, bound: str, limit: float) -> bool:

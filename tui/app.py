@@ -19,7 +19,7 @@ from align.embed import Embedder
 from align.language import LanguageCheck
 from align.pair_model import PairModel
 from align.export import render, write_atomic
-from align.model import Alignment, Article, DiffnewsError, Group, Member
+from align.model import Alignment, Article, DiffnewsError, Divergence, Group, Member
 from tui.cursor_keys import CURSOR_BINDINGS, CursorKeys
 from tui.messages import AlignmentFailed, AlignmentProgress, AlignmentReady
 from tui.render import Filter, View
@@ -124,9 +124,8 @@ class DiffApp(CursorKeys, ReviewKeys, App[None]):
         self._lay_out_columns()
         self._redraw_status()
         if self.view.selected:
-            for member in {m.article: m for m in reversed(self.view.selected.members)}.values():
-                self._scroll_to(self.view.focus if self.view.focus and self.view.focus.article == member.article
-                                else member)
+            focus = self.view.focus if self.view.focus in self.view.selected.members else None
+            self._scroll_to_group(self.view.selected, focus, self.view.divergence)
 
     def _lay_out_columns(self, width: int | None = None) -> None:
         """Side by side while columns stay readable; else stacked, or only the articles that matter."""
@@ -240,8 +239,11 @@ class DiffApp(CursorKeys, ReviewKeys, App[None]):
             focus = (here or list(group.members))[0]
         self.view = replace(self.view, selected=group, divergence=divergence, focus=focus)
         self._redraw()
-        if group is None:
-            return
+        if group is not None:
+            self._scroll_to_group(group, focus, divergence)
+
+    def _scroll_to_group(self, group: Group, focus: Member | None, divergence: Divergence | None = None) -> None:
+        """Each column to its member of the group: the cursor's, the divergence's, or its first."""
         targets = {m.article: m for m in reversed(group.members)}  # each article's first member
         if focus:
             targets[focus.article] = focus
